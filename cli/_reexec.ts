@@ -1,0 +1,46 @@
+const FLAG = "--unstable-worker-options";
+const MARK = "OTAI_SANDBOX_REEXEC";
+
+/**
+ * Plugin sandboxes need Deno's `--unstable-worker-options`, which a remote main module
+ * (`deno run -A jsr:@otai/cli`) does not get from any deno.json. Without it, creating a
+ * sandbox would end the process, so otai runs itself again with the flag added to the same
+ * command line.
+ *
+ * @returns The child's exit code when it re-ran itself, or undefined to go on in this process.
+ */
+export async function reexecWithWorkerOptions(): Promise<number | undefined> {
+  if (Deno.env.get(MARK) || hasFlag()) return undefined;
+  const argv = commandLine();
+  let args: string[];
+  const run = argv.indexOf("run");
+  if (run >= 1 && run <= 2) args = [...argv.slice(1, run + 1), FLAG, ...argv.slice(run + 1)];
+  else args = ["run", "-A", FLAG, Deno.mainModule, ...Deno.args];
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    env: { [MARK]: "1" },
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  const forward = (signal: Deno.Signal) => () => child.kill(signal);
+  const handlers = (["SIGINT", "SIGTERM"] as const).map((s) => [s, forward(s)] as const);
+  for (const [s, h] of handlers) Deno.addSignalListener(s, h);
+  const { code } = await child.status;
+  for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
+  return code;
+}
+
+function commandLine(): string[] {
+  try {
+    return Deno.readTextFileSync("/proc/self/cmdline").split("\0").slice(0, -1);
+  } catch {
+    return [];
+  }
+}
+
+/** Whether Deno itself got the flag (not the script: its arguments are `Deno.args`). */
+function hasFlag(): boolean {
+  const argv = commandLine();
+  return argv.slice(0, argv.length - Deno.args.length).some((a) => a === FLAG);
+}

@@ -1,0 +1,12 @@
+/**
+ * The semver version of the otai plugin API this host implements. A plugin's `api` range must
+ * be satisfied by it.
+ *
+ * @example
+ * ```ts
+ * import { API_VERSION } from "@otai/cli";
+ * import { assertEquals } from "node:assert/strict";
+ * assertEquals(API_VERSION.split(".")[0], "1");
+ * ```
+ */
+export const API_VERSION = "1.0.0";

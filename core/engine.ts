@@ -1,0 +1,282 @@
+import { getLogger } from "@logtape/logtape";
+import type { SourceLocation } from "./errors.ts";
+import type { ConfigPath } from "./config/_yaml.ts";
+import type { Plan, PlannedRunner, PlannedStep } from "./plan.ts";
+import type { PipeOutcome, PluginHandle, WireError } from "./registry.ts";
+import type { StepState } from "./types.ts";
+
+/** A finished step, as results documents and summaries show it. */
+export interface StepResult extends StepState {
+  /** The step id. */
+  id: string;
+  /** When it started (ISO 8601). */
+  started_at: string;
+  /** How long it took. */
+  duration_ms: number;
+}
+
+/** A finished runner cycle. */
+export interface RunnerResult {
+  /** The runner id. */
+  id: string;
+  /** Failed when a step failed without `continue_on_error`. */
+  status: "succeeded" | "failed";
+  /** Which cycle of the runner this was, from 1. */
+  cycle: number;
+  /** When it started (ISO 8601). */
+  started_at: string;
+  /** How long it took. */
+  duration_ms: number;
+  /** Its top-level steps. */
+  steps: StepResult[];
+}
+
+/** Options for {@linkcode Engine}. */
+export interface EngineOptions {
+  /** Where a config path sits, for messages. */
+  locate(path: ConfigPath): SourceLocation;
+}
+
+const MAX_FAILURES_KEPT = 100;
+const log = getLogger(["otai", "engine"]);
+let nextScopeId = 1;
+
+interface Frame {
+  /** Frozen enclosing scopes, outermost first. */
+  scopes: { id: number; steps: Record<string, StepState> }[];
+  /** All enclosing step states merged, for expressions. */
+  outer: Record<string, StepState>;
+  /** Variables from loops: item, index. */
+  vars: Record<string, unknown>;
+}
+
+/**
+ * Runs a plan: creates services in their plugins' sandboxes, routes service calls between
+ * sandboxes and runs runners step by step.
+ */
+export class Engine {
+  #plan: Plan;
+  #options: EngineOptions;
+  #services = new Map<string, { plugin: PluginHandle; failed?: string }>();
+  #env = new Map<PluginHandle, Record<string, string>>();
+
+  /** Creates an engine for a plan. */
+  constructor(plan: Plan, options: EngineOptions) {
+    this.#plan = plan;
+    this.#options = options;
+  }
+
+  /** Creates every service; a failed one fails only the steps that inject it. */
+  async start(): Promise<void> {
+    for (const s of this.#plan.services) {
+      const plugin = s.entry.plugin;
+      const failedDep = Object.values(s.injects).map((d) => this.#services.get(d)).find((d) =>
+        d?.failed
+      );
+      if (failedDep) {
+        this.#services.set(s.id, { plugin, failed: `a service it injects failed` });
+        continue;
+      }
+      try {
+        await plugin.runtime.create(s.id, s.entry.name, s.params, s.injects);
+        this.#services.set(s.id, { plugin });
+      } catch (e) {
+        const failed = `service "${s.id}" (${s.entry.key}) could not be created: ` +
+          this.#explain(plugin, e as WireError);
+        log.error("{failed}", { failed });
+        this.#services.set(s.id, { plugin, failed });
+      }
+    }
+  }
+
+  /** Routes a service call from one sandbox to the sandbox that holds the service. */
+  callService(call: { instance: string; method: string; args: unknown[] }): Promise<unknown> {
+    const s = this.#services.get(call.instance);
+    if (!s) return Promise.reject(new Error(`no service "${call.instance}"`));
+    if (s.failed) return Promise.reject(new Error(s.failed));
+    return s.plugin.runtime.invoke(call.instance, call.method, call.args);
+  }
+
+  /** Runs one cycle of a runner. */
+  async runRunner(
+    runner: PlannedRunner,
+    cycle: number,
+    signal?: AbortSignal,
+  ): Promise<RunnerResult> {
+    const started = Date.now();
+    const steps: Record<string, StepState> = {};
+    const results: StepResult[] = [];
+    const frame: Frame = { scopes: [], outer: {}, vars: {} };
+    let status: RunnerResult["status"] = "succeeded";
+    for (const step of runner.steps) {
+      if (signal?.aborted) break;
+      const t0 = Date.now();
+      const state = await this.#runStep(runner, step, steps, frame, signal);
+      steps[step.id] = state;
+      results.push({
+        id: step.id,
+        ...state,
+        started_at: new Date(t0).toISOString(),
+        duration_ms: Date.now() - t0,
+      });
+      if (state.status === "failed") {
+        log.warn("Step {runner}.{step} failed: {error}", {
+          runner: runner.id,
+          step: step.id,
+          error: state.error,
+        });
+        if (!step.continueOnError) {
+          status = "failed";
+          break;
+        }
+      }
+    }
+    return {
+      id: runner.id,
+      status,
+      cycle,
+      started_at: new Date(started).toISOString(),
+      duration_ms: Date.now() - started,
+      steps: results,
+    };
+  }
+
+  async #runStep(
+    runner: PlannedRunner,
+    step: PlannedStep,
+    local: Record<string, StepState>,
+    frame: Frame,
+    signal?: AbortSignal,
+  ): Promise<StepState> {
+    const plugin = step.pipe?.plugin;
+    const scope = {
+      steps: frame.scopes.length ? { ...frame.outer, ...local } : local,
+      params: runner.params,
+      env: plugin ? this.#envOf(plugin) : {},
+      runner: { id: runner.id },
+      ...frame.vars,
+    };
+    try {
+      if (step.condition && !step.condition(scope)) {
+        return { status: "skipped", reason: "condition is false" };
+      }
+      if (step.forEach) return await this.#runLoop(runner, step, local, frame, scope, signal);
+      const entry = step.pipe!;
+      for (const dep of Object.values(step.injects)) {
+        const s = this.#services.get(dep);
+        if (s?.failed) return { status: "failed", error: s.failed };
+      }
+      const params = step.params.render(scope);
+      for (const s of frame.scopes) entry.plugin.runtime.defineScope(s.id, s.steps);
+      const outcome: PipeOutcome = await entry.plugin.runtime.run({
+        pipe: entry.name,
+        params,
+        scopes: frame.scopes.map((s) => s.id),
+        steps: local,
+        services: step.injects,
+        step: { id: step.id, runner: runner.id },
+      }, step.timeoutMs);
+      if (outcome.status === "succeeded") return { status: "succeeded", data: outcome.data };
+      if (outcome.status === "skipped") return { status: "skipped", reason: outcome.reason };
+      return { status: "failed", error: this.#explain(entry.plugin, outcome.error, step) };
+    } catch (e) {
+      return { status: "failed", error: (e as Error).message };
+    }
+  }
+
+  async #runLoop(
+    runner: PlannedRunner,
+    step: PlannedStep,
+    local: Record<string, StepState>,
+    frame: Frame,
+    scope: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<StepState> {
+    const items = step.forEach!.render(scope);
+    if (!Array.isArray(items)) {
+      throw new TypeError(`for_each yielded ${items === null ? "null" : typeof items}, not a list`);
+    }
+    const frozen = { id: nextScopeId++, steps: { ...local } };
+    const inner: Frame = {
+      scopes: [...frame.scopes, frozen],
+      outer: { ...frame.outer, ...local },
+      vars: {},
+    };
+    const data = { succeeded: 0, failed: 0, skipped: 0, failures: [] as unknown[] };
+    let next = 0;
+    const worker = async () => {
+      while (next < items.length && !signal?.aborted) {
+        const index = next++;
+        const item = items[index];
+        const itemFrame: Frame = { ...inner, vars: { ...frame.vars, item, index } };
+        const itemSteps: Record<string, StepState> = {};
+        let status: "succeeded" | "failed" | "skipped" = "skipped";
+        for (const sub of step.steps) {
+          const state = await this.#runStep(runner, sub, itemSteps, itemFrame, signal);
+          itemSteps[sub.id] = state;
+          if (state.status === "succeeded" && status === "skipped") status = "succeeded";
+          if (state.status === "failed") {
+            if (data.failures.length < MAX_FAILURES_KEPT) {
+              data.failures.push({ item, step: sub.id, error: state.error });
+            }
+            if (!sub.continueOnError) {
+              status = "failed";
+              break;
+            }
+          }
+        }
+        data[status]++;
+      }
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(step.concurrency, items.length) }, worker));
+    } finally {
+      for (const p of this.#pluginsIn(step.steps)) p.runtime.dropScope(frozen.id);
+    }
+    if (data.failed) {
+      return { status: "failed", data, error: `${data.failed} of ${items.length} items failed` };
+    }
+    return { status: "succeeded", data };
+  }
+
+  #pluginsIn(steps: PlannedStep[]): Set<PluginHandle> {
+    const out = new Set<PluginHandle>();
+    for (const s of steps) {
+      if (s.pipe) out.add(s.pipe.plugin);
+      for (const p of this.#pluginsIn(s.steps)) out.add(p);
+    }
+    return out;
+  }
+
+  #envOf(plugin: PluginHandle): Record<string, string> {
+    let env = this.#env.get(plugin);
+    if (!env) {
+      const granted = plugin.effective.env;
+      env = granted === true ? Deno.env.toObject() : Object.fromEntries(
+        (granted || []).flatMap((n) => {
+          const v = Deno.env.get(n);
+          return v === undefined ? [] : [[n, v]];
+        }),
+      );
+      this.#env.set(plugin, env);
+    }
+    return env;
+  }
+
+  /** A plugin error as a user should read it: permission denials name the grant to change. */
+  #explain(plugin: PluginHandle, error: WireError, step?: PlannedStep): string {
+    const denied = /Requires (\w+) access(?: to "([^"]*)")?/.exec(error.message);
+    if (error.name === "NotCapable" || error.name === "PermissionDenied" || denied) {
+      const kind = denied?.[1] ?? "a";
+      const what = denied?.[2] ? ` to "${denied[2]}"` : "";
+      const at = this.#options.locate(["plugins", plugin.index]);
+      return `plugin "${plugin.prefix}" was denied ${kind} access${what}; if it needs it, ` +
+        `grant it under plugins[${plugin.index}].permissions.${kind} in ${at.file}:${at.line}`;
+    }
+    if (step && error.message.startsWith("invalid params")) {
+      const at = this.#options.locate([...step.path, "params"]);
+      return `${error.message} (${at.file}:${at.line})`;
+    }
+    return error.message;
+  }
+}

@@ -1,0 +1,99 @@
+import semver from "semver";
+import { API_VERSION } from "./api_version.ts";
+import { PERMISSION_NAMES } from "./permissions.ts";
+import type { Permissions } from "./types.ts";
+
+/** A manifest that passed {@linkcode checkManifest}: its data, without code. */
+export interface ManifestInfo {
+  /** kebab-case name. */
+  name: string;
+  /** semver version. */
+  version: string;
+  /** Supported API range. */
+  api: string;
+  /** One line on the plugin. */
+  description?: string;
+  /** Requested permissions. */
+  permissions: Permissions;
+  /** Pipes and services, without code. */
+  injectables: {
+    kind: "pipe" | "service";
+    name: string;
+    description?: string;
+    hasParams: boolean;
+  }[];
+}
+
+const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const PASCAL = /^[A-Z][A-Za-z0-9]*$/;
+
+/**
+ * Checks a plugin manifest's data (as described by its sandbox) and its API range.
+ *
+ * @param m The manifest data.
+ * @returns The typed manifest, or every problem found, each saying what to fix.
+ *
+ * @example
+ * ```ts
+ * import { checkManifest } from "@otai/cli";
+ * import { ok } from "node:assert/strict";
+ * const r = checkManifest({ name: "x", version: "1.0.0", api: "^2.0", injectables: [] });
+ * ok("problems" in r && r.problems[0]!.includes("^2.0"));
+ * ```
+ */
+export function checkManifest(
+  m: Record<string, unknown>,
+): { manifest: ManifestInfo } | { problems: string[] } {
+  const problems: string[] = [];
+  if (typeof m.name !== "string" || !KEBAB.test(m.name)) {
+    problems.push(`"name" must be a kebab-case string such as "my-plugin", got ${show(m.name)}`);
+  }
+  if (typeof m.version !== "string" || !semver.valid(m.version)) {
+    problems.push(`"version" must be a semver version such as "1.0.0", got ${show(m.version)}`);
+  }
+  if (typeof m.api !== "string" || !semver.validRange(m.api)) {
+    problems.push(`"api" must be a semver range such as "^1.0", got ${show(m.api)}`);
+  } else if (!semver.satisfies(API_VERSION, m.api)) {
+    problems.push(
+      `it supports otai plugin API "${m.api}", but this otai implements API ${API_VERSION}; ` +
+        `use a version of the plugin built for API ^${semver.major(API_VERSION)}.0, ` +
+        "or an otai release that implements its range",
+    );
+  }
+  const perms = m.permissions ?? {};
+  if (perms === null || typeof perms !== "object" || Array.isArray(perms)) {
+    problems.push(`"permissions" must be a mapping such as { net: ["host"] }`);
+  } else {
+    for (const [k, v] of Object.entries(perms)) {
+      if (!(PERMISSION_NAMES as string[]).includes(k)) {
+        problems.push(
+          `"permissions.${k}" is not a Deno permission (${PERMISSION_NAMES.join(", ")})`,
+        );
+      } else if (
+        typeof v !== "boolean" && !(Array.isArray(v) && v.every((x) => typeof x === "string"))
+      ) {
+        problems.push(`"permissions.${k}" must be true, false or a list of strings`);
+      }
+    }
+  }
+  const seen = new Set<string>();
+  const injectables = Array.isArray(m.injectables) ? m.injectables : [];
+  for (const [n, i] of injectables.entries()) {
+    if (i.kind !== "pipe" && i.kind !== "service") {
+      problems.push(`injectables[${n}].kind must be "pipe" or "service", got ${show(i.kind)}`);
+    }
+    if (typeof i.name !== "string" || !PASCAL.test(i.name)) {
+      problems.push(
+        `injectables[${n}].name must be PascalCase such as "Classify", got ${show(i.name)}`,
+      );
+    } else if (seen.has(i.name)) {
+      problems.push(`injectables[${n}].name "${i.name}" is used twice; names must be unique`);
+    } else seen.add(i.name);
+  }
+  if (problems.length) return { problems };
+  return { manifest: m as unknown as ManifestInfo };
+}
+
+function show(v: unknown): string {
+  return v === undefined ? "nothing" : JSON.stringify(v) ?? String(v);
+}

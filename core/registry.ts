@@ -1,0 +1,159 @@
+import type { ManifestInfo } from "./manifest.ts";
+import type { PermissionName } from "./types.ts";
+import { closest } from "./_suggest.ts";
+
+/** An error as it crosses a sandbox boundary. */
+export interface WireError {
+  /** The error class name, e.g. `NotCapable`, `TimeoutError`. */
+  name: string;
+  /** The message. */
+  message: string;
+  /** The stack inside the sandbox, when there was one. */
+  stack?: string;
+}
+
+/** How a pipe run ended. */
+export type PipeOutcome =
+  | { status: "succeeded"; data: unknown }
+  | { status: "skipped"; reason: string }
+  | { status: "failed"; error: WireError };
+
+/** What the engine sends to run a pipe. */
+export interface RunInput {
+  /** The pipe name (without prefix). */
+  pipe: string;
+  /** Rendered params. */
+  params: unknown;
+  /** Ids of scopes already defined with `defineScope`, outermost first. */
+  scopes: number[];
+  /** The innermost step states. */
+  steps: Record<string, unknown>;
+  /** Injected name to service id. */
+  services: Record<string, string>;
+  /** The step and runner. */
+  step: { id: string; runner: string };
+}
+
+/** The engine's view of a running plugin, whatever confines it. */
+export interface PluginRuntime {
+  /** Why it stopped, or undefined while it runs. */
+  readonly deadReason: string | undefined;
+  /** Runs a pipe with a time limit. */
+  run(input: RunInput, timeoutMs: number): Promise<PipeOutcome>;
+  /** Creates a service instance. */
+  create(
+    instance: string,
+    name: string,
+    params: unknown,
+    services: Record<string, string>,
+  ): Promise<void>;
+  /** Calls a method of a service instance that lives in this plugin. */
+  invoke(instance: string, method: string, args: unknown[]): Promise<unknown>;
+  /** Validates params against an injectable's schema. */
+  validate(
+    kind: "pipe" | "service",
+    name: string,
+    params: unknown,
+  ): Promise<{ path: (string | number)[]; message: string }[]>;
+  /** Hands over a frozen scope of step states. */
+  defineScope(id: number, steps: Record<string, unknown>): void;
+  /** Forgets a scope. */
+  dropScope(id: number): void;
+  /** Stops the plugin's code. */
+  terminate(reason?: string): void;
+}
+
+/** A loaded plugin. */
+export interface PluginHandle {
+  /** Registry prefix (`as:` or the manifest name). */
+  prefix: string;
+  /** Its index under `plugins:` in the config. */
+  index: number;
+  /** The resolved module URL. */
+  url: string;
+  /** The checked manifest. */
+  manifest: ManifestInfo;
+  /** What it runs with. */
+  effective: Record<PermissionName, boolean | string[]>;
+  /** Its running code. */
+  runtime: PluginRuntime;
+}
+
+/** One registered pipe or service. */
+export interface RegistryEntry {
+  /** `prefix:Name`. */
+  key: string;
+  /** Pipe or service. */
+  kind: "pipe" | "service";
+  /** The name inside the plugin. */
+  name: string;
+  /** The plugin that provides it. */
+  plugin: PluginHandle;
+}
+
+/**
+ * The injectables of all loaded plugins, by `prefix:Name`.
+ *
+ * @example
+ * ```ts
+ * import { Registry } from "@otai/cli";
+ * import { strictEqual } from "node:assert/strict";
+ * const r = new Registry();
+ * strictEqual(r.describeUnknown("hello:Gret"), 'nothing is registered as "hello:Gret"; no plugin registered anything');
+ * ```
+ */
+export class Registry {
+  #entries = new Map<string, RegistryEntry>();
+  #prefixes = new Map<string, PluginHandle>();
+
+  /** The plugin that holds a prefix, if any. */
+  pluginOf(prefix: string): PluginHandle | undefined {
+    return this.#prefixes.get(prefix);
+  }
+
+  /** Every loaded plugin. */
+  plugins(): PluginHandle[] {
+    return [...this.#prefixes.values()];
+  }
+
+  /**
+   * Registers a plugin's injectables under its prefix.
+   *
+   * @throws {Error} When the prefix is taken; the message names both plugins.
+   */
+  add(plugin: PluginHandle): void {
+    const other = this.#prefixes.get(plugin.prefix);
+    if (other) {
+      throw new Error(
+        `prefix "${plugin.prefix}" is already used by plugins[${other.index}] (${other.url}); ` +
+          `give one of them another prefix with "as:"`,
+      );
+    }
+    this.#prefixes.set(plugin.prefix, plugin);
+    for (const i of plugin.manifest.injectables) {
+      const key = `${plugin.prefix}:${i.name}`;
+      this.#entries.set(key, { key, kind: i.kind, name: i.name, plugin });
+    }
+  }
+
+  /** The entry for `prefix:Name`. */
+  get(key: string): RegistryEntry | undefined {
+    return this.#entries.get(key);
+  }
+
+  /** All keys of one kind. */
+  keys(kind?: "pipe" | "service"): string[] {
+    return [...this.#entries.values()].filter((e) => !kind || e.kind === kind).map((e) => e.key);
+  }
+
+  /** A message for an unknown key: the nearest match and what is registered. */
+  describeUnknown(key: string, kind?: "pipe" | "service"): string {
+    const keys = this.keys(kind);
+    const near = closest(key, keys);
+    return `nothing is registered as "${key}"` +
+      (near ? `; did you mean "${near}"?` : "") +
+      (keys.length
+        ? `; registered ${kind ?? "injectable"}s: ${keys.join(", ")}`
+        : "; no plugin registered anything");
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The public plugin contract: what a plugin module default-exports and what its code receives.
+ *
+ * A plugin needs no runtime import of otai: these are types only, and the `define*` helpers are
+ * identity functions.
+ *
+ * @module
+ */
+
+/** One Deno permission kind in a grant or request: `true` for all, or a list of values. */
+export type PermissionValue = boolean | readonly string[];
+
+/**
+ * Deno permissions, by Deno's own names. Used both for what a plugin requests in its manifest
+ * and for what a config grants under `permissions:`.
+ */
+export interface Permissions {
+  /** Hosts (`host`, `host:port`) the code may connect to. */
+  net?: PermissionValue | undefined;
+  /** Paths the code may read. */
+  read?: PermissionValue | undefined;
+  /** Paths the code may write. */
+  write?: PermissionValue | undefined;
+  /** Environment variable names the code may read. */
+  env?: PermissionValue | undefined;
+  /** Programs the code may run. */
+  run?: PermissionValue | undefined;
+  /** System information APIs (`hostname`, `osRelease`, ...). */
+  sys?: PermissionValue | undefined;
+  /** Dynamic libraries the code may load. */
+  ffi?: PermissionValue | undefined;
+  /** Remote hosts the code may import modules from. */
+  import?: PermissionValue | undefined;
+}
+
+/** The permission kinds otai knows, in a stable order. */
+export type PermissionName = keyof Permissions;
+
+/**
+ * A schema that follows the Standard Schema interface (zod 4, valibot, arktype and others
+ * implement it), used to validate a pipe's or service's params before its code runs.
+ */
+export interface StandardSchema<Output = unknown> {
+  /** The Standard Schema properties. */
+  readonly "~standard": {
+    /** The Standard Schema version, always 1. */
+    readonly version: 1;
+    /** The library that made the schema. */
+    readonly vendor: string;
+    /** Validates a value, synchronously or not. */
+    readonly validate: (
+      value: unknown,
+    ) => StandardSchemaResult<Output> | Promise<StandardSchemaResult<Output>>;
+  };
+}
+
+/** The result of {@linkcode StandardSchema} validation. */
+export type StandardSchemaResult<Output> =
+  | { readonly value: Output; readonly issues?: undefined }
+  | {
+    readonly issues: ReadonlyArray<{
+      readonly message: string;
+      readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+    }>;
+  };
+
+/** A logger handed to plugin code; records go to the host's log under the plugin's category. */
+export interface PluginLogger {
+  /** Logs a debug record. */
+  debug(message: string, properties?: Record<string, unknown>): void;
+  /** Logs an info record. */
+  info(message: string, properties?: Record<string, unknown>): void;
+  /** Logs a warning record. */
+  warn(message: string, properties?: Record<string, unknown>): void;
+  /** Logs an error record. */
+  error(message: string, properties?: Record<string, unknown>): void;
+}
+
+/**
+ * A service as another plugin's code sees it: every method is called asynchronously across the
+ * sandbox boundary, so each returns a promise.
+ */
+export type ServiceProxy = Record<string, (...args: unknown[]) => Promise<unknown>>;
+
+/** The outcome of a step, as `ctx.steps.<id>` and `steps.<id>` in expressions show it. */
+export interface StepState {
+  /** How the step ended. */
+  status: "succeeded" | "failed" | "skipped";
+  /** The object the pipe returned, when it succeeded. */
+  data?: unknown;
+  /** The failure message, when it failed. */
+  error?: string;
+  /** Why it was skipped, when it was skipped. */
+  reason?: string;
+}
+
+/** What a service's `create` receives besides its params. */
+export interface ServiceContext {
+  /** The service id in the config. */
+  id: string;
+  /** Services injected by the config's `injects`, by key. */
+  services: Record<string, ServiceProxy>;
+  /** The plugin's logger. */
+  log: PluginLogger;
+}
+
+/** What a pipe's `run` receives. */
+export interface PipeContext<Params = Record<string, unknown>> {
+  /** The step's params, rendered and validated. */
+  params: Params;
+  /** Services injected by the step's `injects`, by key. */
+  services: Record<string, ServiceProxy>;
+  /** The steps visible from this step: this item's sub-steps first, then the enclosing ones. */
+  steps: Record<string, StepState>;
+  /** The step id and runner it runs in. */
+  step: { id: string; runner: string };
+  /** The plugin's logger. */
+  log: PluginLogger;
+  /** Aborted when the step times out or the host shuts down. */
+  signal: AbortSignal;
+  /** Ends the step as skipped with a reason; never returns. */
+  skip(reason?: string): never;
+}
+
+/** A service: a long-lived object created once per config entry and injected into steps. */
+export interface ServiceDefinition<Params = Record<string, unknown>> {
+  /** Always `"service"`. */
+  kind: "service";
+  /** PascalCase name; registered as `prefix:Name`. */
+  name: string;
+  /** One line on what it does, shown by `otai check`. */
+  description?: string;
+  /** Validates the service params before `create` runs. */
+  params?: StandardSchema<Params>;
+  /** Creates the service object; its methods become callable from other plugins. */
+  create(params: Params, ctx: ServiceContext): unknown | Promise<unknown>;
+}
+
+/** A pipe: one unit of work a step runs. */
+export interface PipeDefinition<Params = Record<string, unknown>> {
+  /** Always `"pipe"`. */
+  kind: "pipe";
+  /** PascalCase name; registered as `prefix:Name`. */
+  name: string;
+  /** One line on what it does, shown by `otai check`. */
+  description?: string;
+  /** Validates the step params before `run` runs. */
+  params?: StandardSchema<Params>;
+  /** Does the work; the returned object is the step's data. */
+  run(ctx: PipeContext<Params>): unknown | Promise<unknown>;
+}
+
+/** Anything a plugin registers. */
+// deno-lint-ignore no-explicit-any
+export type Injectable = ServiceDefinition<any> | PipeDefinition<any>;
+
+/** The default export of a plugin module. */
+export interface PluginManifest {
+  /** kebab-case name; the default registry prefix. */
+  name: string;
+  /** The plugin's own semver version. */
+  version: string;
+  /** The otai plugin API range it supports, e.g. `"^1.0"`. */
+  api: string;
+  /** One line on what it does. */
+  description?: string;
+  /** What its code needs; it gets at most what the config also grants. */
+  permissions?: Permissions;
+  /** The services and pipes it registers. */
+  injectables: readonly Injectable[];
+}

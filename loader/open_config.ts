@@ -1,0 +1,110 @@
+import { fileURLToPath as fromFileUrl } from "node:url";
+import { getLogger } from "@logtape/logtape";
+import { loadConfig, type LoadConfigOptions } from "../core/config/load_config.ts";
+import { Engine, type RunnerResult } from "../core/engine.ts";
+import { ConfigError } from "../core/errors.ts";
+import { orchestrate, type OrchestrateOptions } from "../core/orchestrator.ts";
+import { type Plan, planConfig } from "../core/plan.ts";
+import { type PluginHandle, Registry } from "../core/registry.ts";
+import { loadPlugins } from "./load_plugins.ts";
+
+/** Options for {@linkcode openConfig}. */
+export interface OpenConfigOptions extends LoadConfigOptions {
+  /**
+   * Make the config file's directory the working directory, so relative paths in params mean
+   * what they mean in permission grants. The CLI does.
+   */
+  chdir?: boolean;
+}
+
+/** A config with its plugins loaded in their sandboxes and its services created. */
+export interface OpenConfig {
+  /** The config file as named. */
+  file: string;
+  /** The plan it runs. */
+  plan: Plan;
+  /** The loaded plugins. */
+  plugins: PluginHandle[];
+  /** Values from the environment that must never be shown. */
+  secrets: ReadonlySet<string>;
+  /** Runs every runner until done (or, for scheduled runners, until the signal aborts). */
+  run(options?: OrchestrateOptions): Promise<RunnerResult[]>;
+  /** Stops every plugin sandbox. */
+  close(): void;
+  /** Same as {@linkcode close}, for `using`. */
+  [Symbol.dispose](): void;
+}
+
+/**
+ * Reads a config, loads its plugins into their sandboxes, checks everything and creates its
+ * services. Every problem found is reported at once.
+ *
+ * @param file The config path.
+ * @param options Environment and text overrides.
+ * @returns The opened config.
+ * @throws {ConfigError} Listing every config and plugin-load problem, each with line and column.
+ *
+ * @example
+ * ```ts ignore
+ * import { openConfig } from "@otai/cli";
+ * using app = await openConfig("examples/hello/config.yml");
+ * const results = await app.run();
+ * ```
+ */
+export async function openConfig(
+  file: string,
+  options: OpenConfigOptions = {},
+): Promise<OpenConfig> {
+  const loaded = await loadConfig(file, options);
+  if (options.chdir) Deno.chdir(fromFileUrl(loaded.baseUrl));
+  let engine: Engine | undefined;
+  const { plugins, diagnostics } = await loadPlugins(loaded, {
+    onLog: (prefix, level, message, props) =>
+      getLogger(["otai", "plugin", prefix])[level === "warning" ? "warn" : level](
+        message,
+        props as Record<string, unknown>,
+      ),
+    onCall: (call) =>
+      engine ? engine.callService(call) : Promise.reject(new Error("the engine is not ready")),
+  });
+  const close = () => plugins.forEach((p) => p.runtime.terminate());
+  const registry = new Registry();
+  for (const p of plugins) {
+    try {
+      registry.add(p);
+    } catch (e) {
+      diagnostics.push({
+        ...loaded.locate(["plugins", p.index]),
+        path: `plugins[${p.index}]`,
+        message: (e as Error).message,
+      });
+    }
+  }
+  const planned = await planConfig(loaded, registry);
+  const all = [...loaded.diagnostics, ...diagnostics, ...planned.diagnostics];
+  if (all.length || !planned.plan) {
+    close();
+    all.sort((a, b) => a.line - b.line || a.column - b.column);
+    throw new ConfigError(dedupe(all));
+  }
+  const plan = planned.plan;
+  engine = new Engine(plan, { locate: loaded.locate });
+  await engine.start();
+  return {
+    file,
+    plan,
+    plugins,
+    secrets: loaded.secrets,
+    run: (opts) => orchestrate(engine!, plan.runners, opts),
+    close,
+    [Symbol.dispose]: close,
+  };
+}
+
+function dedupe<T extends { line: number; column: number; message: string }>(ds: T[]): T[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.line}:${d.column}:${d.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * otai: ticket automation with plugins loaded from paths, URLs and JSR, each confined to the
+ * permissions its config grants.
+ *
+ * As a command line (`deno run -A jsr:@otai/cli config.yml`): `otai [run] config.yml`,
+ * `otai check config.yml`, `otai --help`.
+ *
+ * As a library, for plugin authors and embedders:
+ *
+ * @example
+ * ```ts
+ * import { API_VERSION, definePipe, definePlugin } from "@otai/cli";
+ * import { strictEqual } from "node:assert/strict";
+ *
+ * export default definePlugin({
+ *   name: "hello",
+ *   version: "1.0.0",
+ *   api: "^1.0",
+ *   injectables: [
+ *     definePipe<{ who: string }>({
+ *       kind: "pipe",
+ *       name: "Greet",
+ *       run: (ctx) => ({ message: `hello ${ctx.params.who}` }),
+ *     }),
+ *   ],
+ * });
+ * strictEqual(API_VERSION, "1.0.0");
+ * ```
+ *
+ * @module
+ */
+export { API_VERSION } from "./core/api_version.ts";
+export { definePipe, definePlugin, defineService } from "./core/define.ts";
+export { ConfigError, formatDiagnostic, OtaiError } from "./core/errors.ts";
+export type { Diagnostic, SourceLocation } from "./core/errors.ts";
+export { loadConfig } from "./core/config/load_config.ts";
+export type { LoadConfigOptions, LoadedConfig } from "./core/config/load_config.ts";
+export type {
+  Config,
+  PluginEntry,
+  RunnerConfig,
+  ServiceEntry,
+  StepConfig,
+} from "./core/config/schema.ts";
+export { compileCondition, compileExpression, compileValue } from "./core/expression.ts";
+export type { CompiledValue, ExpressionScope } from "./core/expression.ts";
+export { parseDuration } from "./core/duration.ts";
+export { effectivePermissions, PERMISSION_NAMES } from "./core/permissions.ts";
+export type { EffectivePermissions } from "./core/permissions.ts";
+export { checkManifest } from "./core/manifest.ts";
+export type { ManifestInfo } from "./core/manifest.ts";
+export { Registry } from "./core/registry.ts";
+export type {
+  PipeOutcome,
+  PluginHandle,
+  PluginRuntime,
+  RegistryEntry,
+  RunInput,
+  WireError,
+} from "./core/registry.ts";
+export type { RunnerResult, StepResult } from "./core/engine.ts";
+export { openConfig } from "./loader/open_config.ts";
+export type { OpenConfig, OpenConfigOptions } from "./loader/open_config.ts";
+export type {
+  Injectable,
+  PermissionName,
+  Permissions,
+  PermissionValue,
+  PipeContext,
+  PipeDefinition,
+  PluginLogger,
+  PluginManifest,
+  ServiceContext,
+  ServiceDefinition,
+  ServiceProxy,
+  StandardSchema,
+  StandardSchemaResult,
+  StepState,
+} from "./core/types.ts";
+
+if (import.meta.main) {
+  const { main } = await import("./cli/main.ts");
+  Deno.exit(await main(Deno.args));
+}
