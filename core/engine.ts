@@ -90,11 +90,18 @@ export class Engine {
   }
 
   /** Routes a service call from one sandbox to the sandbox that holds the service. */
-  callService(call: { instance: string; method: string; args: unknown[] }): Promise<unknown> {
+  async callService(call: { instance: string; method: string; args: unknown[] }): Promise<unknown> {
     const s = this.#services.get(call.instance);
-    if (!s) return Promise.reject(new Error(`no service "${call.instance}"`));
-    if (s.failed) return Promise.reject(new Error(s.failed));
-    return s.plugin.runtime.invoke(call.instance, call.method, call.args);
+    if (!s) throw new Error(`no service "${call.instance}"`);
+    if (s.failed) throw new Error(s.failed);
+    try {
+      return await s.plugin.runtime.invoke(call.instance, call.method, call.args);
+    } catch (e) {
+      throw new Error(
+        `service "${call.instance}" failed in ${call.method}(): ` +
+          this.#explain(s.plugin, e as WireError),
+      );
+    }
   }
 
   /** Runs one cycle of a runner. */

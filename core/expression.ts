@@ -17,6 +17,14 @@ const cel = new Environment({
   homogeneousAggregateLiterals: false,
   enableOptionalTypes: true,
 });
+// Numbers from YAML and JSON are doubles in CEL while literals like 2 are ints; let them mix in
+// arithmetic as they do in comparisons, so `params.limit + 2` works as an admin expects.
+for (const op of ["+", "-", "*", "/"] as const) {
+  const apply = (a: number, b: number) =>
+    op === "+" ? a + b : op === "-" ? a - b : op === "*" ? a * b : a / b;
+  cel.registerOperator(`double ${op} int`, (a: number, b: bigint) => apply(a, Number(b)));
+  cel.registerOperator(`int ${op} double`, (a: bigint, b: number) => apply(Number(a), b));
+}
 
 /**
  * Compiles a CEL expression once; evaluating it costs well under a microsecond.

@@ -80,6 +80,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 export async function planConfig(
   loaded: LoadedConfig,
   registry: Registry,
+  failedPrefixes: ReadonlySet<string> = new Set(),
 ): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
   const diagnostics: Diagnostic[] = [];
   const report = (path: ConfigPath, message: string) =>
@@ -103,6 +104,7 @@ export async function planConfig(
   const lookup = (use: unknown, kind: "pipe" | "service", path: ConfigPath) => {
     if (typeof use !== "string") return undefined;
     const entry = registry.get(use);
+    if (!entry && failedPrefixes.has(use.split(":")[0]!)) return undefined; // reported at load
     if (!entry) report(path, registry.describeUnknown(use, kind));
     else if (entry.kind !== kind) report(path, `"${use}" is a ${entry.kind}, not a ${kind}`);
     else return entry;

@@ -48,7 +48,8 @@ export type HostMessage =
 /** Sandbox to host. */
 export type SandboxMessage =
   | { t: "ready"; manifest: ManifestDescription }
-  | { t: "invalid"; problems: string[] }
+  | { t: "crash"; error: WireError; fatal: boolean }
+  | { t: "invalid"; problems: string[]; manifest: ManifestDescription | undefined }
   | {
     t: "done";
     id: number;

@@ -21,12 +21,34 @@ const scopes = new Map<number, Record<string, unknown>>();
 let nextCallId = 1;
 let pipes = new Map<string, Injectable>();
 
+let started = false;
+// Errors nobody caught: while the module loads they fail the load; later they are reported to
+// the host's log and the sandbox goes on (one bad callback must not end a plugin's services).
+self.addEventListener("unhandledrejection", (e) => {
+  e.preventDefault();
+  crash(e.reason);
+});
+self.addEventListener("error", (e) => {
+  e.preventDefault();
+  crash(e.error ?? e.message);
+});
+
+function crash(error: unknown): void {
+  self.postMessage(
+    [{ t: "crash", error: wire(error), fatal: !started }] satisfies SandboxMessage[],
+  );
+}
+
 /** Starts serving the host for a plugin module's namespace. */
 export function start(mod: Record<string, unknown>): void {
+  started = true;
   const manifest = mod.default as Record<string, unknown> | undefined;
   const problems = describeProblems(manifest);
   if (problems.length) {
-    self.postMessage([{ t: "invalid", problems }] satisfies SandboxMessage[]);
+    const description = manifest && typeof manifest === "object" ? describe(manifest) : undefined;
+    self.postMessage(
+      [{ t: "invalid", problems, manifest: description }] satisfies SandboxMessage[],
+    );
     return;
   }
   const injectables = manifest!.injectables as Injectable[];
@@ -269,11 +291,11 @@ function describe(m: Record<string, unknown>): ManifestDescription {
     api: m.api,
     description: m.description,
     permissions: plain(m.permissions),
-    injectables: (m.injectables as Record<string, unknown>[]).map((i) => ({
-      kind: i.kind,
-      name: i.name,
-      description: typeof i.description === "string" ? i.description : undefined,
-      hasParams: i.params !== undefined,
+    injectables: (Array.isArray(m.injectables) ? m.injectables : []).map((i) => ({
+      kind: i?.kind,
+      name: i?.name,
+      description: typeof i?.description === "string" ? i.description : undefined,
+      hasParams: i?.params !== undefined,
     })),
   };
 }

@@ -8,7 +8,12 @@ import { checkManifest } from "../core/manifest.ts";
 import { effectivePermissions, grantYaml, PERMISSION_NAMES } from "../core/permissions.ts";
 import type { PluginHandle } from "../core/registry.ts";
 import type { PermissionName, Permissions } from "../core/types.ts";
-import { PluginSandbox, type ServiceCall, type WorkerPermissions } from "./sandbox.ts";
+import {
+  InvalidManifestError,
+  PluginSandbox,
+  type ServiceCall,
+  type WorkerPermissions,
+} from "./sandbox.ts";
 
 /** Hooks from the host into every plugin sandbox. */
 export interface LoadPluginsOptions {
@@ -39,20 +44,24 @@ const NONE: WorkerPermissions = {
  * to read its manifest, checks the manifest and API range, computes its effective permissions
  * (request ∩ grant) and starts its sandbox under exactly those.
  *
- * @returns The loaded plugins and a diagnostic for each plugin that could not be loaded.
+ * @returns The loaded plugins, a diagnostic for each plugin that could not be loaded, and the
+ * prefixes of those (so that steps using them are not reported twice).
  */
 export async function loadPlugins(
   loaded: LoadedConfig,
   options: LoadPluginsOptions = {},
-): Promise<{ plugins: PluginHandle[]; diagnostics: Diagnostic[] }> {
+): Promise<{ plugins: PluginHandle[]; diagnostics: Diagnostic[]; failedPrefixes: Set<string> }> {
   const raw = (loaded.raw as { plugins?: unknown } | undefined)?.plugins;
   const entries = Array.isArray(raw) ? raw : [];
+  const failedPrefixes = new Set<string>();
   const results = await Promise.all(entries.map(async (value, index) => {
     const parsed = pluginEntrySchema.safeParse(value);
     if (!parsed.success || parsed.data.enabled === false) return undefined;
     try {
       return await loadOne(loaded, parsed.data, index, options);
     } catch (e) {
+      const prefix = e instanceof LoadError ? e.prefix : parsed.data.as;
+      if (prefix) failedPrefixes.add(prefix);
       const d: Diagnostic = {
         ...loaded.locate(["plugins", index, "from"]),
         path: `plugins[${index}]`,
@@ -67,7 +76,7 @@ export async function loadPlugins(
     if (r && "runtime" in r) plugins.push(r);
     else if (r) diagnostics.push(r);
   }
-  return { plugins, diagnostics };
+  return { plugins, diagnostics, failedPrefixes };
 }
 
 async function loadOne(
@@ -77,20 +86,26 @@ async function loadOne(
   options: LoadPluginsOptions,
 ): Promise<PluginHandle> {
   const url = await resolveSpecifier(entry.from, loaded.baseUrl);
-  const label = `plugin "${entry.as ?? entry.from}"`;
+  let label = `plugin "${entry.as ?? entry.from}"`;
   let manifest;
+  let problems: string[] = [];
   try {
     const inspected = await PluginSandbox.start({ url, permissions: NONE });
     inspected.sandbox.terminate();
     manifest = inspected.manifest;
   } catch (e) {
-    throw new Error(`Cannot load ${label}: ${explainLoadError(e as Error)}`);
+    if (!(e instanceof InvalidManifestError) || !e.manifest) {
+      throw new LoadError(entry.as, `Cannot load ${label}: ${explainLoadError(e as Error)}`);
+    }
+    manifest = e.manifest;
+    problems = e.problems;
   }
+  const named = entry.as ?? (typeof manifest.name === "string" ? manifest.name : undefined);
+  if (named) label = `plugin "${named}"`;
   const checked = checkManifest(manifest as unknown as Record<string, unknown>);
-  if ("problems" in checked) {
-    throw new Error(
-      `Cannot load ${label}: its manifest is invalid: ${checked.problems.join("; ")}`,
-    );
+  if ("problems" in checked || problems.length) {
+    const all = [...("problems" in checked ? checked.problems : []), ...problems];
+    throw new LoadError(named, `Cannot load ${label}: its manifest is invalid: ${all.join("; ")}`);
   }
   const m = checked.manifest;
   const prefix = entry.as ?? m.name;
@@ -105,7 +120,8 @@ async function loadOne(
         x.requested === true ? "" : ` to ${x.requested.map((v) => `"${v}"`).join(", ")}`
       }`
     ).join(", ");
-    throw new Error(
+    throw new LoadError(
+      prefix,
       `Cannot load plugin "${m.name}": it requests ${what}, which ${where.file}:${where.line} ` +
         `does not grant; after review, grant it under plugins[${index}].permissions:\n` +
         `    permissions:\n${grantYaml(missing)}`,
@@ -120,7 +136,7 @@ async function loadOne(
       ...(options.onCall ? { onCall: options.onCall } : {}),
     }));
   } catch (e) {
-    throw new Error(`Cannot start plugin "${m.name}": ${explainLoadError(e as Error)}`);
+    throw new LoadError(prefix, `Cannot start plugin "${m.name}": ${explainLoadError(e as Error)}`);
   }
   return { prefix, index, url, manifest: m, effective, runtime: sandbox };
 }
@@ -143,6 +159,13 @@ export async function resolveSpecifier(from: string, baseUrl: URL): Promise<stri
     );
   }
   return url.href;
+}
+
+/** A plugin that could not be loaded, with the prefix it would have had when known. */
+class LoadError extends Error {
+  constructor(readonly prefix: string | undefined, message: string) {
+    super(message);
+  }
 }
 
 function absolutePaths(p: Permissions, base: string): Permissions {

@@ -57,15 +57,15 @@ export async function openConfig(
 ): Promise<OpenConfig> {
   const loaded = await loadConfig(file, options);
   if (options.chdir) Deno.chdir(fromFileUrl(loaded.baseUrl));
-  let engine: Engine | undefined;
-  const { plugins, diagnostics } = await loadPlugins(loaded, {
+  const ready: { engine?: Engine } = {};
+  const { plugins, diagnostics, failedPrefixes } = await loadPlugins(loaded, {
     onLog: (prefix, level, message, props) =>
       getLogger(["otai", "plugin", prefix])[level === "warning" ? "warn" : level](
         message,
         props as Record<string, unknown>,
       ),
     onCall: (call) =>
-      engine ? engine.callService(call) : Promise.reject(new Error("the engine is not ready")),
+      ready.engine?.callService(call) ?? Promise.reject(new Error("the engine is not ready")),
   });
   const close = () => plugins.forEach((p) => p.runtime.terminate());
   const registry = new Registry();
@@ -80,7 +80,7 @@ export async function openConfig(
       });
     }
   }
-  const planned = await planConfig(loaded, registry);
+  const planned = await planConfig(loaded, registry, failedPrefixes);
   const all = [...loaded.diagnostics, ...diagnostics, ...planned.diagnostics];
   if (all.length || !planned.plan) {
     close();
@@ -88,14 +88,15 @@ export async function openConfig(
     throw new ConfigError(dedupe(all));
   }
   const plan = planned.plan;
-  engine = new Engine(plan, { locate: loaded.locate });
+  const engine = new Engine(plan, { locate: loaded.locate });
+  ready.engine = engine;
   await engine.start();
   return {
     file,
     plan,
     plugins,
     secrets: loaded.secrets,
-    run: (opts) => orchestrate(engine!, plan.runners, opts),
+    run: (opts) => orchestrate(engine, plan.runners, opts),
     close,
     [Symbol.dispose]: close,
   };

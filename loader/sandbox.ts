@@ -86,9 +86,17 @@ export class PluginSandbox implements PluginRuntime {
         if (first?.t === "ready") {
           sandbox.#listen();
           resolve({ sandbox, manifest: first.manifest });
+        } else if (first?.t === "crash") {
+          sandbox.terminate(first.error.message);
+          reject(Object.assign(new Error(first.error.message), { name: first.error.name }));
         } else {
           sandbox.terminate("invalid manifest");
-          reject(new TypeError(first?.t === "invalid" ? first.problems.join("; ") : "no manifest"));
+          reject(
+            new InvalidManifestError(
+              first?.t === "invalid" ? first.problems : ["no manifest"],
+              first?.t === "invalid" ? first.manifest : undefined,
+            ),
+          );
         }
       };
     });
@@ -219,6 +227,11 @@ export class PluginSandbox implements PluginRuntime {
           resolve?.(msg);
         } else if (msg.t === "call") this.#route(msg);
         else if (msg.t === "log") this.#options.onLog?.(msg.level, msg.message, msg.props);
+        else if (msg.t === "crash") {
+          this.#options.onLog?.("error", "Uncaught error in plugin code: {error}", {
+            error: `${msg.error.name}: ${msg.error.message}`,
+          });
+        }
       }
     };
   }
@@ -238,6 +251,21 @@ export class PluginSandbox implements PluginRuntime {
       (e) =>
         reply(false, undefined, { name: e?.name ?? "Error", message: String(e?.message ?? e) }),
     );
+  }
+}
+
+/** A plugin module whose default export is not a usable manifest. */
+export class InvalidManifestError extends TypeError {
+  /** What is wrong, as the sandbox saw it. */
+  readonly problems: string[];
+  /** The manifest data, when there was an object to describe. */
+  readonly manifest: ManifestDescription | undefined;
+  /** Creates the error. */
+  constructor(problems: string[], manifest: ManifestDescription | undefined) {
+    super(problems.join("; "));
+    this.name = "InvalidManifestError";
+    this.problems = problems;
+    this.manifest = manifest;
   }
 }
 
