@@ -5,8 +5,8 @@
  * @example
  * ```ts
  * import { API_VERSION } from "@otai/cli";
- * import { assertEquals } from "node:assert/strict";
- * assertEquals(API_VERSION.split(".")[0], "1");
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(API_VERSION.split(".")[0], "1");
  * ```
  */
 export const API_VERSION = "1.0.0";

@@ -28,6 +28,8 @@ export interface LoadPluginsOptions {
   onCall?: (call: ServiceCall) => Promise<unknown>;
 }
 
+const ENTRY_KEYS = ["from", "as", "permissions", "enabled"];
+
 const NONE: WorkerPermissions = {
   net: false,
   read: false,
@@ -55,7 +57,12 @@ export async function loadPlugins(
   const entries = Array.isArray(raw) ? raw : [];
   const failedPrefixes = new Set<string>();
   const results = await Promise.all(entries.map(async (value, index) => {
-    const parsed = pluginEntrySchema.safeParse(value);
+    // Unknown keys are reported by the config check; load the plugin anyway so that the
+    // steps using it can be checked too.
+    const known = value && typeof value === "object"
+      ? Object.fromEntries(Object.entries(value).filter(([k]) => ENTRY_KEYS.includes(k)))
+      : value;
+    const parsed = pluginEntrySchema.safeParse(known);
     if (!parsed.success || parsed.data.enabled === false) return undefined;
     try {
       return await loadOne(loaded, parsed.data, index, options);

@@ -20,8 +20,80 @@ const injects = z.record(z.string(), z.string(), {
   error: "expected a mapping of injected name to service id",
 });
 
+/** The permission grant of a plugin entry: per Deno permission, true, false or a list. */
+export interface PermissionGrant {
+  /** Hosts, or true. */
+  net?: boolean | string[] | undefined;
+  /** Paths relative to the config file, or true. */
+  read?: boolean | string[] | undefined;
+  /** Paths relative to the config file, or true. */
+  write?: boolean | string[] | undefined;
+  /** Environment variable names, or true. */
+  env?: boolean | string[] | undefined;
+  /** Programs, or true. */
+  run?: boolean | string[] | undefined;
+  /** System information APIs, or true. */
+  sys?: boolean | string[] | undefined;
+  /** Dynamic libraries, or true. */
+  ffi?: boolean | string[] | undefined;
+  /** Hosts to import code from, or true. */
+  import?: boolean | string[] | undefined;
+}
+
+/** One entry under `plugins:`. */
+export interface PluginEntry {
+  /** Path relative to the config file, `file:`, `https:`, `http:` or `jsr:` specifier. */
+  from: string;
+  /** Registry prefix; default: the plugin's manifest name. */
+  as?: string | undefined;
+  /** The explicit grant; absent means no permissions. */
+  permissions?: PermissionGrant | undefined;
+  /** False to list the plugin without loading it. */
+  enabled?: boolean | undefined;
+}
+
+/** One entry under `services:`. */
+export interface ServiceEntry {
+  /** Unique service id, used in `injects`. */
+  id: string;
+  /** `prefix:Name` of the service. */
+  use: string;
+  /** Static params (env substitution only). */
+  params?: Record<string, unknown> | undefined;
+  /** Injected name to service id. */
+  injects?: Record<string, string> | undefined;
+}
+
+/** One entry under `orchestrator.runners`. */
+export interface RunnerConfig {
+  /** Unique runner id. */
+  id: string;
+  /** Schedule; absent means run once. */
+  on?: { interval?: number | string | undefined; cron?: string | undefined } | undefined;
+  /** Values available as `params` in expressions. */
+  params?: Record<string, unknown> | undefined;
+  /** Default step time limit for this runner. */
+  timeout?: number | string | undefined;
+  /** Its steps (a single step is accepted too). */
+  run: StepConfig[];
+}
+
+/** A whole config file, schema v1. */
+export interface Config {
+  /** The plugin API range this config targets. */
+  otai?: string | undefined;
+  /** Plugins to load. */
+  plugins?: PluginEntry[] | undefined;
+  /** Services to create. */
+  services?: ServiceEntry[] | undefined;
+  /** Defaults for steps. */
+  defaults?: { timeout?: number | string | undefined } | undefined;
+  /** Runners. */
+  orchestrator: { runners: RunnerConfig[] };
+}
+
 /** The permission grant of a plugin entry. */
-export const permissionsSchema = z.strictObject({
+export const permissionsSchema: z.ZodType<PermissionGrant> = z.strictObject({
   net: permissionValue.optional(),
   read: permissionValue.optional(),
   write: permissionValue.optional(),
@@ -32,8 +104,8 @@ export const permissionsSchema = z.strictObject({
   import: permissionValue.optional(),
 });
 
-/** One entry under `plugins:`. */
-export const pluginEntrySchema = z.strictObject({
+/** Validates one entry under `plugins:`. */
+export const pluginEntrySchema: z.ZodType<PluginEntry> = z.strictObject({
   from: z.string({ error: "expected the plugin's path, URL or jsr: specifier" }).min(1),
   as: z.string().regex(KEBAB, { error: "expected a kebab-case prefix such as my-plugin" })
     .optional(),
@@ -41,8 +113,8 @@ export const pluginEntrySchema = z.strictObject({
   enabled: z.boolean().optional(),
 });
 
-/** One entry under `services:`. */
-export const serviceEntrySchema = z.strictObject({
+/** Validates one entry under `services:`. */
+export const serviceEntrySchema: z.ZodType<ServiceEntry> = z.strictObject({
   id,
   use: z.string({ error: 'expected "prefix:Name" of a service' }),
   params: params.optional(),
@@ -89,8 +161,8 @@ export const stepSchema: z.ZodType<StepConfig> = z.lazy(() =>
   })
 );
 
-/** One entry under `orchestrator.runners`. */
-export const runnerSchema = z.strictObject({
+/** Validates one runner. */
+export const runnerSchema: z.ZodType<RunnerConfig> = z.strictObject({
   id,
   on: z.strictObject({ interval: duration.optional(), cron: z.string().optional() }).optional(),
   params: params.optional(),
@@ -101,20 +173,11 @@ export const runnerSchema = z.strictObject({
   ),
 });
 
-/** The whole config file, schema v1. */
-export const configSchema = z.strictObject({
+/** Validates a whole config file, schema v1. */
+export const configSchema: z.ZodType<Config> = z.strictObject({
   otai: z.string().optional(),
   plugins: z.array(pluginEntrySchema).optional(),
   services: z.array(serviceEntrySchema).optional(),
   defaults: z.strictObject({ timeout: duration.optional() }).optional(),
   orchestrator: z.strictObject({ runners: z.array(runnerSchema).min(1) }),
 });
-
-/** A validated config file. */
-export type Config = z.infer<typeof configSchema>;
-/** A validated `plugins:` entry. */
-export type PluginEntry = z.infer<typeof pluginEntrySchema>;
-/** A validated `services:` entry. */
-export type ServiceEntry = z.infer<typeof serviceEntrySchema>;
-/** A validated runner. */
-export type RunnerConfig = z.infer<typeof runnerSchema>;

@@ -1,0 +1,93 @@
+import { match, ok, strictEqual } from "node:assert/strict";
+import { openConfig, type RunnerResult } from "../mod.ts";
+import { fixture, ROOT, tempConfig } from "./_helpers.ts";
+
+const PROBE = `plugins:
+  - from: ${fixture("probe.ts")}
+    permissions: { read: true, env: true, net: true }
+`;
+
+Deno.test("openConfig().run() repeats an interval runner until the signal aborts", async () => {
+  await using cfg = await tempConfig(`${PROBE}orchestrator:
+  runners:
+    - id: ticker
+      on: { interval: 50ms }
+      run: { id: a, use: "probe:Echo", params: { n: 1 } }
+    - id: once
+      run: { id: b, use: "probe:Echo" }
+`);
+  using app = await openConfig(cfg.file);
+  const controller = new AbortController();
+  const cycles: RunnerResult[] = [];
+  const results = await app.run({
+    signal: controller.signal,
+    onCycle(r) {
+      cycles.push(r);
+      if (cycles.filter((c) => c.id === "ticker").length === 3) controller.abort();
+    },
+  });
+  strictEqual(cycles.filter((c) => c.id === "once").length, 1);
+  const ticks = cycles.filter((c) => c.id === "ticker");
+  strictEqual(ticks.length, 3);
+  strictEqual(results.find((r) => r.id === "ticker")!.cycle, 3);
+  const gap = Date.parse(ticks[1]!.started_at) - Date.parse(ticks[0]!.started_at);
+  ok(gap >= 45, `cycles ${gap} ms apart`);
+});
+
+Deno.test("openConfig().run() waits for the next cron time", async () => {
+  await using cfg = await tempConfig(`${PROBE}orchestrator:
+  runners:
+    - id: every_second
+      on: { cron: "* * * * * *" }
+      run: { id: a, use: "probe:Echo" }
+`);
+  using app = await openConfig(cfg.file);
+  const controller = new AbortController();
+  const starts: number[] = [];
+  await app.run({
+    signal: controller.signal,
+    onCycle(r) {
+      starts.push(Date.parse(r.started_at));
+      if (starts.length === 2) controller.abort();
+    },
+  });
+  strictEqual(starts.length, 2);
+  const second = new Date(starts[1]!);
+  ok(second.getMilliseconds() < 300, `second cycle at ${second.toISOString()}`);
+});
+
+Deno.test("otai run stops a scheduled runner cleanly on SIGTERM", async () => {
+  await using cfg = await tempConfig(`${PROBE}orchestrator:
+  runners:
+    - id: ticker
+      on: { interval: 100ms }
+      run: { id: a, use: "probe:Echo", params: { n: 1 } }
+`);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}mod.ts`, cfg.file, "--log-level", "debug"],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  const deadline = Date.now() + 20_000;
+  while (!seen.includes("sleeps") && Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+  }
+  child.kill("SIGTERM");
+  while (true) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    seen += value;
+  }
+  const status = await child.status;
+  const stdout = new TextDecoder().decode(
+    new Uint8Array(await new Response(child.stdout).arrayBuffer()),
+  );
+  strictEqual(status.code, 0, seen);
+  match(seen, /stopping after the current work/);
+  match(stdout, /ticker\s+succeeded/);
+});
