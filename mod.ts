@@ -35,8 +35,10 @@ export { ConfigError, formatDiagnostic, OtaiError } from "./core/errors.ts";
 export type { Diagnostic, SourceLocation } from "./core/errors.ts";
 export { loadConfig } from "./core/config/load_config.ts";
 export type { LoadConfigOptions, LoadedConfig } from "./core/config/load_config.ts";
+export type { ConfigPath } from "./core/config/_yaml.ts";
 export type {
   Config,
+  PermissionGrant,
   PluginEntry,
   RunnerConfig,
   ServiceEntry,
@@ -59,8 +61,17 @@ export type {
   WireError,
 } from "./core/registry.ts";
 export type { RunnerResult, StepResult } from "./core/engine.ts";
+export type { Plan, PlannedRunner, PlannedService, PlannedStep } from "./core/plan.ts";
+export type { OrchestrateOptions } from "./core/orchestrator.ts";
 export { openConfig } from "./loader/open_config.ts";
 export type { OpenConfig, OpenConfigOptions } from "./loader/open_config.ts";
+export type {
+  Ticket,
+  TicketChanges,
+  TicketNote,
+  TicketSearch,
+  TicketSystem,
+} from "./core/ticket.ts";
 export type {
   Injectable,
   PermissionName,

@@ -19,6 +19,13 @@
  */
 export { definePipe, definePlugin, defineService } from "./core/define.ts";
 export type {
+  Ticket,
+  TicketChanges,
+  TicketNote,
+  TicketSearch,
+  TicketSystem,
+} from "./core/ticket.ts";
+export type {
   Injectable,
   PermissionName,
   Permissions,
