@@ -56,6 +56,7 @@ export type {
   PipeOutcome,
   PluginHandle,
   PluginRuntime,
+  PluginSource,
   RegistryEntry,
   RunInput,
   WireError,

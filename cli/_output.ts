@@ -1,6 +1,9 @@
 import type { RunnerResult } from "../core/engine.ts";
 import type { OpenConfig } from "../loader/open_config.ts";
 import { PERMISSION_NAMES } from "../core/permissions.ts";
+import { API_VERSION } from "../core/api_version.ts";
+import type { PluginInfo } from "../loader/inspect_plugin.ts";
+import type { PluginStatus } from "../loader/load_plugins.ts";
 
 /** The summary table `otai run` prints: runner, step, status, duration, detail. */
 export function summaryTable(results: RunnerResult[], elapsedMs: number): string {
@@ -27,15 +30,12 @@ export function checkReport(app: OpenConfig): string {
   const lines = [`${app.file}: ok`];
   lines.push(`plugins (${app.plugins.length}):`);
   for (const p of app.plugins) {
-    const granted = PERMISSION_NAMES.filter((n) => p.effective[n] !== false).map((n) => {
-      const v = p.effective[n];
-      return v === true ? `${n}: all` : `${n}: ${(v as string[]).join(", ")}`;
-    });
     lines.push(
       `  ${p.prefix}  ${p.manifest.name}@${p.manifest.version} (api ${p.manifest.api})  ${p.url}`,
-      `    permissions: ${granted.length ? granted.join("; ") : "none"}`,
+      `    permissions: ${describePermissions(p.effective)}`,
       `    injectables: ${p.manifest.injectables.map((i) => `${i.name} (${i.kind})`).join(", ")}`,
     );
+    if (p.source.integrity) lines.push(`    integrity: ${p.source.integrity}`);
   }
   lines.push(`services (${app.plan.services.length}):`);
   for (const s of app.plan.services) lines.push(`  ${s.id}: ${s.entry.key}`);
@@ -49,6 +49,56 @@ export function checkReport(app: OpenConfig): string {
     lines.push(`  ${r.id} (${when}): ${r.steps.map((s) => s.id).join(" -> ")}`);
   }
   return lines.join("\n") + "\n";
+}
+
+/** What `otai plugins info` prints. */
+export function pluginInfoText(info: PluginInfo): string {
+  const m = info.manifest;
+  const lines = [
+    `${String(m.name)}@${String(m.version)}${m.description ? `: ${String(m.description)}` : ""}`,
+    `  api:          ${String(m.api)} (${
+      info.apiSatisfied ? "satisfied" : "NOT satisfied"
+    } by this otai, API ${API_VERSION})`,
+    `  permissions:  ${describePermissions(m.permissions)}`,
+    `  injectables:  ${
+      m.injectables.map((i) => `${String(i.name)} (${String(i.kind)})`).join(", ") || "none"
+    }`,
+    `  source:       ${info.source.specifier}`,
+  ];
+  if (info.source.url && info.source.url !== info.source.specifier) {
+    lines.push(`  resolved:     ${info.source.url}`);
+  }
+  if (info.source.integrity) lines.push(`  integrity:    ${info.source.integrity}`);
+  for (const p of info.problems) lines.push(`  problem:      ${p}`);
+  return lines.join("\n") + "\n";
+}
+
+/** What `otai plugins list` prints. */
+export function pluginListText(statuses: PluginStatus[]): string {
+  const lines: string[] = [];
+  for (const s of statuses) {
+    const p = s.plugin;
+    lines.push(
+      `plugins[${s.index}] ${s.from}: ${s.status}${s.error ? `: ${s.error.split("\n")[0]}` : ""}`,
+    );
+    if (!p) continue;
+    lines.push(
+      `  ${p.prefix}  ${p.manifest.name}@${p.manifest.version}  ${
+        p.source.resolved ?? p.source.specifier
+      }`,
+      `  permissions: ${describePermissions(p.effective)}`,
+    );
+    if (p.source.integrity) lines.push(`  integrity: ${p.source.integrity}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+function describePermissions(perms: unknown): string {
+  const p = (perms ?? {}) as Record<string, unknown>;
+  const granted = PERMISSION_NAMES.filter((n) => p[n] !== undefined && p[n] !== false).map((n) =>
+    p[n] === true ? `${n}: all` : `${n}: ${(p[n] as string[]).join(", ")}`
+  );
+  return granted.length ? granted.join("; ") : "none";
 }
 
 function detail(s: RunnerResult["steps"][number]): string {

@@ -4,7 +4,10 @@ import { API_VERSION } from "../core/api_version.ts";
 import { ConfigError } from "../core/errors.ts";
 import { openConfig } from "../loader/open_config.ts";
 import { redact, setupLogging } from "./_logging.ts";
-import { checkReport, summaryTable } from "./_output.ts";
+import { checkReport, pluginInfoText, pluginListText, summaryTable } from "./_output.ts";
+import { fetchConfigPlugins } from "../loader/lock_config.ts";
+import { inspectPlugin } from "../loader/inspect_plugin.ts";
+import { listPlugins } from "../loader/list_plugins.ts";
 import { reexecWithWorkerOptions } from "./_reexec.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
@@ -13,10 +16,16 @@ const HELP = `otai ${denoJson.version}: ticket automation with sandboxed plugins
 Usage:
   otai [run] <config.yml> [options]   load the plugins, run every runner
   otai check <config.yml> [options]   load and check everything, run nothing
+  otai lock <config.yml>              resolve remote plugins, write otai.lock beside the config
+  otai fetch <config.yml>             fetch remote plugins into the cache (for offline hosts)
+  otai plugins list <config.yml>      each plugin: status, effective permissions, source
+  otai plugins info <specifier>       a plugin's manifest, fetched without granting it anything
   otai --help | --version
 
 Options:
   --json                print the results document (run) or report (check) as JSON on stdout
+  --offline             use cached plugins only; never reach the network
+  --frozen              refuse remote plugins that otai.lock does not list
   --log-level <level>   trace, debug, info, warning, error, fatal (default: info)
   --log-format <fmt>    text or json (default: text); logs go to stderr
   --debug               show stack traces of internal errors
@@ -44,6 +53,8 @@ export async function main(args: string[]): Promise<number> {
         "log-level": { type: "string" },
         "log-format": { type: "string" },
         debug: { type: "boolean" },
+        offline: { type: "boolean" },
+        frozen: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -54,11 +65,23 @@ export async function main(args: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (values.help) return print(HELP, 0);
   if (values.version) return print(`otai ${denoJson.version} (plugin API ${API_VERSION})\n`, 0);
-  let [command, file] = positionals;
-  if (command !== "run" && command !== "check") [command, file] = ["run", command];
-  if (!file || positionals.length > (positionals[0] === command ? 2 : 1)) {
-    return usage("give exactly one config file");
+  const COMMANDS = ["run", "check", "lock", "fetch", "plugins"];
+  let [command, ...rest] = positionals;
+  if (!COMMANDS.includes(command ?? "")) [command, rest] = ["run", positionals];
+  let sub: string | undefined;
+  if (command === "plugins") {
+    sub = rest.shift();
+    if (sub !== "list" && sub !== "info") {
+      return usage('use "otai plugins list" or "otai plugins info"');
+    }
   }
+  const file = rest[0];
+  if (!file || rest.length > 1) {
+    return usage(
+      sub === "info" ? "give exactly one plugin specifier" : "give exactly one config file",
+    );
+  }
+  const modes = { offline: values.offline === true, frozen: values.frozen === true };
   const level = values["log-level"] ?? (values.json ? "warning" : "info");
   const format = values["log-format"] ?? "text";
   if (!isLogLevel(level)) return usage(`unknown --log-level "${level}"`);
@@ -68,9 +91,20 @@ export async function main(args: string[]): Promise<number> {
   if (child !== undefined) return child;
   setupLogging(level, format, secrets);
   try {
-    return await (command === "check"
-      ? check(file, values.json === true)
-      : run(file, values.json === true));
+    const json = values.json === true;
+    switch (command) {
+      case "check":
+        return await check(file, json, modes);
+      case "lock":
+      case "fetch":
+        return await fetchPlugins(file, command === "lock", modes.offline);
+      case "plugins":
+        return await (sub === "info"
+          ? pluginInfo(file, json, modes.offline)
+          : pluginList(file, json, modes));
+      default:
+        return await run(file, json, modes);
+    }
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const d of e.diagnostics) {
@@ -95,8 +129,10 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-async function check(file: string, json: boolean): Promise<number> {
-  using app = await openConfig(file, { chdir: true });
+type Modes = { offline: boolean; frozen: boolean };
+
+async function check(file: string, json: boolean, modes: Modes): Promise<number> {
+  using app = await openConfig(file, { chdir: true, ...modes });
   app.secrets.forEach((s) => secrets.add(s));
   if (json) {
     const doc = {
@@ -108,6 +144,7 @@ async function check(file: string, json: boolean): Promise<number> {
         version: p.manifest.version,
         api: p.manifest.api,
         url: p.url,
+        source: p.source,
         permissions: p.effective,
         injectables: p.manifest.injectables,
       })),
@@ -119,9 +156,9 @@ async function check(file: string, json: boolean): Promise<number> {
   return print(redact(checkReport(app), secrets), 0);
 }
 
-async function run(file: string, json: boolean): Promise<number> {
+async function run(file: string, json: boolean, modes: Modes): Promise<number> {
   const started = Date.now();
-  using app = await openConfig(file, { chdir: true });
+  using app = await openConfig(file, { chdir: true, ...modes });
   app.secrets.forEach((s) => secrets.add(s));
   const controller = new AbortController();
   const stop = () => {
@@ -149,6 +186,45 @@ async function run(file: string, json: boolean): Promise<number> {
     print(redact(JSON.stringify(doc, null, 2), secrets) + "\n", 0);
   } else print(redact(summaryTable(results, Date.now() - started), secrets), 0);
   return failed ? 1 : 0;
+}
+
+async function fetchPlugins(file: string, lock: boolean, offline: boolean): Promise<number> {
+  const { plugins, lockFile } = await fetchConfigPlugins(file, { lock, offline });
+  const lines = plugins.map((p) =>
+    `${p.from} -> ${p.source.resolved ?? p.source.specifier}  ${p.source.integrity}  ` +
+    `(${p.modules} modules, ${(p.bytes / 1024).toFixed(1)} KiB)`
+  );
+  if (!plugins.length) lines.push("no remote plugins in this config");
+  if (lockFile) lines.push(`wrote ${lockFile.pathname}`);
+  return print(lines.join("\n") + "\n", 0);
+}
+
+async function pluginInfo(specifier: string, json: boolean, offline: boolean): Promise<number> {
+  const info = await inspectPlugin(specifier, { offline });
+  if (json) return print(JSON.stringify(info, null, 2) + "\n", info.problems.length ? 2 : 0);
+  print(pluginInfoText(info), 0);
+  return info.problems.length ? 2 : 0;
+}
+
+async function pluginList(file: string, json: boolean, modes: Modes): Promise<number> {
+  const { statuses, diagnostics } = await listPlugins(file, modes);
+  const failed = statuses.some((s) => s.status === "failed") || diagnostics.length > 0;
+  if (json) {
+    const doc = statuses.map(({ plugin, ...s }) => ({
+      ...s,
+      ...(plugin
+        ? {
+          prefix: plugin.prefix,
+          version: plugin.manifest.version,
+          permissions: plugin.effective,
+          source: plugin.source,
+        }
+        : {}),
+    }));
+    return print(redact(JSON.stringify(doc, null, 2), secrets) + "\n", failed ? 2 : 0);
+  }
+  print(redact(pluginListText(statuses), secrets), 0);
+  return failed ? 2 : 0;
 }
 
 function print(text: string, code: number): number {

@@ -104,7 +104,15 @@ export async function planConfig(
   const lookup = (use: unknown, kind: "pipe" | "service", path: ConfigPath) => {
     if (typeof use !== "string") return undefined;
     const entry = registry.get(use);
-    if (!entry && failedPrefixes.has(use.split(":")[0]!)) return undefined; // reported at load
+    // A plugin that failed to load is reported once, at its entry; when its prefix is unknown
+    // (its manifest was never read), any unregistered prefix may be it.
+    const prefix = use.split(":")[0]!;
+    if (
+      !entry &&
+      (failedPrefixes.has(prefix) || (failedPrefixes.has("") && !registry.pluginOf(prefix)))
+    ) {
+      return undefined;
+    }
     if (!entry) report(path, registry.describeUnknown(use, kind));
     else if (entry.kind !== kind) report(path, `"${use}" is a ${entry.kind}, not a ${kind}`);
     else return entry;

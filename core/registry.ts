@@ -63,14 +63,30 @@ export interface PluginRuntime {
   terminate(reason?: string): void;
 }
 
+/** Where a plugin's code came from. */
+export interface PluginSource {
+  /** The config's `from:`, resolved to a URL for local files. */
+  specifier: string;
+  /** What the sandbox imports: for `jsr:` plugins with the exact version. */
+  resolved?: string;
+  /** The root module's URL after redirects. */
+  url?: string;
+  /** The exact version of a `jsr:` plugin. */
+  version?: string;
+  /** `sha256-<hex>` of the whole module graph (remote plugins). */
+  integrity?: string;
+}
+
 /** A loaded plugin. */
 export interface PluginHandle {
   /** Registry prefix (`as:` or the manifest name). */
   prefix: string;
   /** Its index under `plugins:` in the config. */
   index: number;
-  /** The resolved module URL. */
+  /** The module URL or specifier the sandbox imported. */
   url: string;
+  /** Where its code came from. */
+  source: PluginSource;
   /** The checked manifest. */
   manifest: ManifestInfo;
   /** What it runs with. */

@@ -14,6 +14,7 @@ import {
   type ServiceCall,
   type WorkerPermissions,
 } from "./sandbox.ts";
+import { resolveSource, type SourceOptions } from "./_resolve_source.ts";
 
 /** Hooks from the host into every plugin sandbox. */
 export interface LoadPluginsOptions {
@@ -26,11 +27,28 @@ export interface LoadPluginsOptions {
   ) => void;
   /** A service call a plugin made. */
   onCall?: (call: ServiceCall) => Promise<unknown>;
+  /** How remote plugins are fetched: lock, frozen, offline, limits. */
+  source?: SourceOptions;
 }
 
-const ENTRY_KEYS = ["from", "as", "permissions", "enabled"];
+/** How loading one `plugins:` entry went, for `otai plugins list`. */
+export interface PluginStatus {
+  /** Its index under `plugins:`. */
+  index: number;
+  /** Its `from:`. */
+  from: string;
+  /** Loaded, failed, or disabled in the config. */
+  status: "loaded" | "failed" | "disabled";
+  /** Why it failed. */
+  error?: string;
+  /** The loaded plugin. */
+  plugin?: PluginHandle;
+}
 
-const NONE: WorkerPermissions = {
+const ENTRY_KEYS = ["from", "as", "permissions", "enabled", "integrity", "insecure"];
+
+/** Worker permissions that grant nothing. */
+export const NO_PERMISSIONS: WorkerPermissions = {
   net: false,
   read: false,
   write: false,
@@ -52,7 +70,12 @@ const NONE: WorkerPermissions = {
 export async function loadPlugins(
   loaded: LoadedConfig,
   options: LoadPluginsOptions = {},
-): Promise<{ plugins: PluginHandle[]; diagnostics: Diagnostic[]; failedPrefixes: Set<string> }> {
+): Promise<{
+  plugins: PluginHandle[];
+  diagnostics: Diagnostic[];
+  failedPrefixes: Set<string>;
+  statuses: PluginStatus[];
+}> {
   const raw = (loaded.raw as { plugins?: unknown } | undefined)?.plugins;
   const entries = Array.isArray(raw) ? raw : [];
   const failedPrefixes = new Set<string>();
@@ -63,27 +86,35 @@ export async function loadPlugins(
       ? Object.fromEntries(Object.entries(value).filter(([k]) => ENTRY_KEYS.includes(k)))
       : value;
     const parsed = pluginEntrySchema.safeParse(known);
-    if (!parsed.success || parsed.data.enabled === false) return undefined;
+    const from = String((known as { from?: unknown })?.from ?? "");
+    if (!parsed.success) {
+      return { index, from, status: "failed", error: "invalid entry (see config errors)" } as const;
+    }
+    if (parsed.data.enabled === false) return { index, from, status: "disabled" } as const;
     try {
-      return await loadOne(loaded, parsed.data, index, options);
+      const plugin = await loadOne(loaded, parsed.data, index, options);
+      return { index, from, status: "loaded", plugin } as const;
     } catch (e) {
       const prefix = e instanceof LoadError ? e.prefix : parsed.data.as;
-      if (prefix) failedPrefixes.add(prefix);
-      const d: Diagnostic = {
+      failedPrefixes.add(prefix ?? ""); // "": a plugin whose prefix is unknown failed
+      const diagnostic: Diagnostic = {
         ...loaded.locate(["plugins", index, "from"]),
         path: `plugins[${index}]`,
         message: (e as Error).message,
       };
-      return d;
+      return { index, from, status: "failed", error: diagnostic.message, diagnostic } as const;
     }
   }));
   const plugins: PluginHandle[] = [];
   const diagnostics: Diagnostic[] = [];
+  const statuses: PluginStatus[] = [];
   for (const r of results) {
-    if (r && "runtime" in r) plugins.push(r);
-    else if (r) diagnostics.push(r);
+    if ("plugin" in r && r.plugin) plugins.push(r.plugin);
+    if ("diagnostic" in r && r.diagnostic) diagnostics.push(r.diagnostic);
+    const { diagnostic: _, ...status } = { diagnostic: undefined, ...r };
+    statuses.push(status as PluginStatus);
   }
-  return { plugins, diagnostics, failedPrefixes };
+  return { plugins, diagnostics, failedPrefixes, statuses };
 }
 
 async function loadOne(
@@ -92,12 +123,18 @@ async function loadOne(
   index: number,
   options: LoadPluginsOptions,
 ): Promise<PluginHandle> {
-  const url = await resolveSpecifier(entry.from, loaded.baseUrl);
+  let resolved;
+  try {
+    resolved = await resolveSource(entry, loaded.baseUrl, options.source);
+  } catch (e) {
+    throw new LoadError(entry.as, (e as Error).message);
+  }
+  const url = resolved.importSpecifier;
   let label = `plugin "${entry.as ?? entry.from}"`;
   let manifest;
   let problems: string[] = [];
   try {
-    const inspected = await PluginSandbox.start({ url, permissions: NONE });
+    const inspected = await PluginSandbox.start({ url, permissions: NO_PERMISSIONS });
     inspected.sandbox.terminate();
     manifest = inspected.manifest;
   } catch (e) {
@@ -120,6 +157,12 @@ async function loadOne(
   const request = absolutePaths(m.permissions ?? {}, base);
   const grant = absolutePaths(entry.permissions ?? {}, base);
   const { effective, missing } = effectivePermissions(request, grant);
+  if (resolved.importHosts.length) {
+    const own = Array.isArray(effective.import) ? effective.import : [];
+    effective.import = effective.import === true
+      ? true
+      : [...new Set([...own, ...resolved.importHosts])];
+  }
   if (missing.length) {
     const where = loaded.locate(["plugins", index]);
     const what = missing.map((x) =>
@@ -145,27 +188,7 @@ async function loadOne(
   } catch (e) {
     throw new LoadError(prefix, `Cannot start plugin "${m.name}": ${explainLoadError(e as Error)}`);
   }
-  return { prefix, index, url, manifest: m, effective, runtime: sandbox };
-}
-
-/**
- * Resolves a config's `from:` to a module URL: paths relative to the config file, `file:`,
- * `https:`, `http:` and `jsr:` specifiers.
- *
- * @throws {Error} When a local file does not exist.
- */
-export async function resolveSpecifier(from: string, baseUrl: URL): Promise<string> {
-  if (/^(https?|jsr|npm):/.test(from)) return from;
-  const url = from.startsWith("file:") ? new URL(from) : new URL(from, baseUrl);
-  try {
-    await Deno.stat(url);
-  } catch {
-    throw new Error(
-      `Cannot load plugin "${from}": no file at ${fromFileUrl(url)}; paths are relative to the ` +
-        "config file",
-    );
-  }
-  return url.href;
+  return { prefix, index, url, source: resolved.source, manifest: m, effective, runtime: sandbox };
 }
 
 /** A plugin that could not be loaded, with the prefix it would have had when known. */

@@ -7,6 +7,11 @@ import { orchestrate, type OrchestrateOptions } from "../core/orchestrator.ts";
 import { type Plan, planConfig } from "../core/plan.ts";
 import { type PluginHandle, Registry } from "../core/registry.ts";
 import { loadPlugins } from "./load_plugins.ts";
+import type { LoadedConfig } from "../core/config/load_config.ts";
+import { parseDuration } from "../core/duration.ts";
+import { hostModuleFlags, STARTUP_CWD } from "./_host_flags.ts";
+import { lockPathFor, readLockfile } from "./lockfile.ts";
+import type { SourceOptions } from "./_resolve_source.ts";
 
 /** Options for {@linkcode openConfig}. */
 export interface OpenConfigOptions extends LoadConfigOptions {
@@ -15,6 +20,12 @@ export interface OpenConfigOptions extends LoadConfigOptions {
    * what they mean in permission grants. The CLI does.
    */
   chdir?: boolean;
+  /** Use Deno's cache only for remote plugins; never reach the network. */
+  offline?: boolean;
+  /** Refuse remote plugins that otai.lock does not list. */
+  frozen?: boolean;
+  /** Read otai.lock beside the config (default true). */
+  lock?: boolean;
 }
 
 /** A config with its plugins loaded in their sandboxes and its services created. */
@@ -56,9 +67,11 @@ export async function openConfig(
   options: OpenConfigOptions = {},
 ): Promise<OpenConfig> {
   const loaded = await loadConfig(file, options);
+  const source = await sourceOptions(loaded, options);
   if (options.chdir) Deno.chdir(fromFileUrl(loaded.baseUrl));
   const ready: { engine?: Engine } = {};
   const { plugins, diagnostics, failedPrefixes } = await loadPlugins(loaded, {
+    source,
     onLog: (prefix, level, message, props) =>
       getLogger(["otai", "plugin", prefix])[level === "warning" ? "warn" : level](
         message,
@@ -100,6 +113,39 @@ export async function openConfig(
     close,
     [Symbol.dispose]: close,
   };
+}
+
+/**
+ * How remote plugins of a config are fetched: its `fetch:` limits, its lock, the CLI's modes,
+ * and this process's module resolution flags.
+ */
+export async function sourceOptions(
+  loaded: LoadedConfig,
+  options: { offline?: boolean; frozen?: boolean; lock?: boolean } = {},
+): Promise<SourceOptions> {
+  const fetch = loaded.config?.fetch;
+  const source: SourceOptions = {
+    offline: options.offline === true,
+    frozen: options.frozen === true,
+    denoArgs: hostModuleFlags(),
+    cwd: STARTUP_CWD,
+  };
+  if (fetch?.timeout !== undefined) source.timeoutMs = parseDuration(fetch.timeout);
+  if (fetch?.max_size_mb !== undefined) source.maxBytes = fetch.max_size_mb * 1e6;
+  if (options.lock !== false) {
+    try {
+      source.lock = await readLockfile(lockPathFor(loaded.baseUrl));
+    } catch (e) {
+      loaded.diagnostics.push({
+        file: loaded.file,
+        line: 1,
+        column: 1,
+        path: "",
+        message: (e as Error).message,
+      });
+    }
+  }
+  return source;
 }
 
 function dedupe<T extends { line: number; column: number; message: string }>(ds: T[]): T[] {

@@ -40,3 +40,62 @@ export async function runCli(
   const decode = (b: Uint8Array) => new TextDecoder().decode(b);
   return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
 }
+
+/** A file a test server answers with; `hang: true` never answers (until the server closes). */
+export type Served = string | {
+  body?: string;
+  type?: string;
+  status?: number;
+  hang?: boolean;
+  redirect?: string;
+};
+
+/** Serves files on 127.0.0.1 by path; `files` may be changed while it runs. */
+export function serveFiles(
+  files: Record<string, Served>,
+): { url: string; requests: string[] } & AsyncDisposable {
+  const requests: string[] = [];
+  const hanging = new Set<() => void>();
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const path = new URL(req.url).pathname;
+    requests.push(path);
+    const f = files[path];
+    if (f === undefined) return new Response("not found", { status: 404 });
+    const spec = typeof f === "string" ? { body: f } : f;
+    if (spec.hang) {
+      return new Promise<Response>((resolve) => {
+        const done = () => resolve(new Response("late", { status: 503 }));
+        hanging.add(done);
+        req.signal.addEventListener("abort", () => {
+          hanging.delete(done);
+          done();
+        });
+      });
+    }
+    if (spec.redirect) return Response.redirect(spec.redirect, 302);
+    return new Response(spec.body ?? "", {
+      status: spec.status ?? 200,
+      headers: { "content-type": spec.type ?? "application/typescript" },
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    requests,
+    [Symbol.asyncDispose]: async () => {
+      for (const done of hanging) done();
+      await server.shutdown();
+    },
+  };
+}
+
+/** Runs the CLI as a remote main runs: no deno.json, no lock, from `cwd`. */
+export function runRemoteCli(
+  args: string[],
+  options: { cwd: string; env?: Record<string, string> },
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCli(args, {
+    cwd: options.cwd,
+    ...(options.env ? { env: options.env } : {}),
+    flags: ["-A", "--no-config", `--import-map=${ROOT}deno.json`],
+  });
+}

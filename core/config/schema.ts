@@ -50,6 +50,10 @@ export interface PluginEntry {
   permissions?: PermissionGrant | undefined;
   /** False to list the plugin without loading it. */
   enabled?: boolean | undefined;
+  /** `sha256-<hex>` of the plugin's whole module graph; a plugin whose graph differs is refused. */
+  integrity?: string | undefined;
+  /** Allow an `http:` plugin from a host other than localhost. */
+  insecure?: boolean | undefined;
 }
 
 /** One entry under `services:`. */
@@ -88,6 +92,8 @@ export interface Config {
   services?: ServiceEntry[] | undefined;
   /** Defaults for steps. */
   defaults?: { timeout?: number | string | undefined } | undefined;
+  /** Limits on fetching remote plugins. */
+  fetch?: { timeout?: number | string | undefined; max_size_mb?: number | undefined } | undefined;
   /** Runners. */
   orchestrator: { runners: RunnerConfig[] };
 }
@@ -111,6 +117,10 @@ export const pluginEntrySchema: z.ZodType<PluginEntry> = z.strictObject({
     .optional(),
   permissions: permissionsSchema.optional(),
   enabled: z.boolean().optional(),
+  integrity: z.string().regex(/^sha256-[0-9a-f]{64}$/, {
+    error: 'expected "sha256-" and 64 hex digits, as "otai plugins info" prints it',
+  }).optional(),
+  insecure: z.boolean().optional(),
 });
 
 /** Validates one entry under `services:`. */
@@ -179,5 +189,9 @@ export const configSchema: z.ZodType<Config> = z.strictObject({
   plugins: z.array(pluginEntrySchema).optional(),
   services: z.array(serviceEntrySchema).optional(),
   defaults: z.strictObject({ timeout: duration.optional() }).optional(),
+  fetch: z.strictObject({
+    timeout: duration.optional(),
+    max_size_mb: z.number().positive().optional(),
+  }).optional(),
   orchestrator: z.strictObject({ runners: z.array(runnerSchema).min(1) }),
 });

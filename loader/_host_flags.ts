@@ -1,0 +1,31 @@
+/** The working directory otai started in: where Deno looked for deno.json and deno.lock. */
+export const STARTUP_CWD: string = Deno.cwd();
+
+const WITH_VALUE = new Set(["--import-map", "--config", "-c", "--lock"]);
+const ALONE = new Set(["--no-config", "--no-lock", "--no-npm", "--no-remote"]);
+
+/**
+ * The flags of this Deno process that decide how modules resolve (import map, config, lock),
+ * so that a plugin is fetched in a subprocess exactly as the host's sandboxes will import it.
+ * Relative paths in them are relative to {@linkcode STARTUP_CWD}.
+ */
+export function hostModuleFlags(): string[] {
+  let argv: string[];
+  try {
+    argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0").slice(0, -1);
+  } catch {
+    return [];
+  }
+  const own = argv.slice(1, argv.length - Deno.args.length);
+  const out: string[] = [];
+  for (let i = 0; i < own.length; i++) {
+    const a = own[i]!;
+    const name = a.split("=")[0]!;
+    if (ALONE.has(a)) out.push(a);
+    else if (WITH_VALUE.has(name)) {
+      if (a.includes("=")) out.push(a);
+      else if (i + 1 < own.length) out.push(a, own[++i]!);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,117 @@
+import { fileURLToPath } from "node:url";
+import type { PluginEntry } from "../core/config/schema.ts";
+import type { PluginSource } from "../core/registry.ts";
+import {
+  exactJsrSpecifier,
+  type FetchOptions,
+  fetchPluginGraph,
+  type PluginGraph,
+  resolveJsrRange,
+} from "./fetch_plugin.ts";
+import type { Lockfile } from "./lockfile.ts";
+
+/** Options for resolving remote plugins. */
+export interface SourceOptions extends FetchOptions {
+  /** The lock to honour. */
+  lock?: Lockfile | undefined;
+  /** Refuse remote plugins that the lock does not list. */
+  frozen?: boolean;
+}
+
+/** Where a plugin's code comes from, ready to import in its sandbox. */
+export interface ResolvedSource {
+  /** The specifier the sandbox imports. */
+  importSpecifier: string;
+  /** Hosts the plugin may import from at run time (its own origin, the JSR registry). */
+  importHosts: string[];
+  /** What `plugins list` and `lock` show. */
+  source: PluginSource;
+  /** The fetched graph, for remote plugins. */
+  graph?: PluginGraph;
+}
+
+const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * Resolves a config's `from:`: local paths relative to the config file; remote plugins are
+ * fetched in a separate process, checked against `integrity:` and the lock, and their
+ * redirects against the `import` grant.
+ *
+ * @throws {Error} With a message that says what to do.
+ */
+export async function resolveSource(
+  entry: PluginEntry,
+  baseUrl: URL,
+  options: SourceOptions = {},
+): Promise<ResolvedSource> {
+  const from = entry.from;
+  if (!/^(https?|jsr):/.test(from)) {
+    const url = from.startsWith("file:") ? new URL(from) : new URL(from, baseUrl);
+    try {
+      await Deno.stat(url);
+    } catch {
+      throw new Error(
+        `Cannot load plugin "${from}": no file at ${fileURLToPath(url)}; paths are relative to ` +
+          "the config file",
+      );
+    }
+    return { importSpecifier: url.href, importHosts: [], source: { specifier: url.href } };
+  }
+  if (from.startsWith("http:") && !entry.insecure && !LOCAL_HOSTS.has(new URL(from).hostname)) {
+    throw new Error(
+      `Cannot load plugin "${from}": plain http is allowed for localhost only, since anyone on ` +
+        "the way could change the code; use https, or set insecure: true on this plugin",
+    );
+  }
+  const locked = options.lock?.plugins[from];
+  if (!locked && options.frozen) {
+    throw new Error(
+      `Cannot load plugin "${from}": it is not in otai.lock and --frozen is set; ` +
+        'run "otai lock <config>" after reviewing it',
+    );
+  }
+  const origin = from.startsWith("jsr:") ? registryHost() : hostOf(from);
+  const grant = entry.permissions?.import;
+  const importHosts = grant === true
+    ? undefined
+    : [...new Set([origin, registryHost(), ...(Array.isArray(grant) ? grant : [])])];
+  let specifier = locked?.resolved ?? from;
+  if (!locked && from.startsWith("jsr:") && !options.offline) {
+    specifier = await resolveJsrRange(from, options.timeoutMs);
+  }
+  const graph = await fetchPluginGraph(specifier, {
+    ...options,
+    ...(importHosts ? { importHosts } : {}),
+  });
+  if (entry.integrity && entry.integrity !== graph.integrity) {
+    throw new Error(
+      `Cannot load plugin "${from}": its code does not match the integrity pinned in the config ` +
+        `(expected ${entry.integrity}, got ${graph.integrity}); review the new code, then ` +
+        "update integrity:",
+    );
+  }
+  if (locked && locked.integrity !== graph.integrity) {
+    throw new Error(
+      `Cannot load plugin "${from}": its code changed since otai.lock was written ` +
+        `(locked ${locked.resolved} ${locked.integrity}, now ${graph.integrity}); review the ` +
+        'change, then run "otai lock <config>" to accept it',
+    );
+  }
+  const importSpecifier = graph.jsrVersion ? exactJsrSpecifier(from, graph.jsrVersion) : specifier;
+  const source: PluginSource = {
+    specifier: from,
+    resolved: importSpecifier,
+    url: graph.resolvedUrl,
+    integrity: graph.integrity,
+  };
+  if (graph.jsrVersion) source.version = graph.jsrVersion;
+  return { importSpecifier, importHosts: [origin], source, graph };
+}
+
+function registryHost(): string {
+  return hostOf(Deno.env.get("JSR_URL") ?? "https://jsr.io/");
+}
+
+function hostOf(url: string): string {
+  return new URL(url).host;
+}

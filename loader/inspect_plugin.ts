@@ -1,0 +1,62 @@
+import semver from "semver";
+import { API_VERSION } from "../core/api_version.ts";
+import { checkManifest } from "../core/manifest.ts";
+import type { PluginSource } from "../core/registry.ts";
+import type { ManifestDescription } from "./_protocol.ts";
+import { InvalidManifestError, PluginSandbox } from "./sandbox.ts";
+import { resolveSource, type SourceOptions } from "./_resolve_source.ts";
+import { NO_PERMISSIONS } from "./load_plugins.ts";
+
+/** What `otai plugins info` shows. */
+export interface PluginInfo {
+  /** Where the code came from, with its hash for remote plugins. */
+  source: PluginSource;
+  /** The manifest as the plugin declared it. */
+  manifest: ManifestDescription;
+  /** Whether this otai's API version satisfies the plugin's range. */
+  apiSatisfied: boolean;
+  /** Problems with the manifest; empty when it is valid. */
+  problems: string[];
+}
+
+/**
+ * Fetches a plugin and reads its manifest in a sandbox with no permissions at all, so nothing
+ * is granted to code that has not been reviewed.
+ *
+ * @param specifier A path (relative to the working directory), URL or `jsr:` specifier.
+ * @returns The manifest and source.
+ * @throws {Error} When the plugin cannot be fetched or its module fails to load.
+ */
+export async function inspectPlugin(
+  specifier: string,
+  options: SourceOptions = {},
+): Promise<PluginInfo> {
+  const resolved = await resolveSource(
+    { from: specifier },
+    new URL(`file://${Deno.cwd()}/`),
+    options,
+  );
+  let manifest: ManifestDescription;
+  let problems: string[] = [];
+  try {
+    const inspected = await PluginSandbox.start({
+      url: resolved.importSpecifier,
+      permissions: NO_PERMISSIONS,
+    });
+    inspected.sandbox.terminate();
+    manifest = inspected.manifest;
+  } catch (e) {
+    if (!(e instanceof InvalidManifestError) || !e.manifest) throw e;
+    manifest = e.manifest;
+    problems = e.problems;
+  }
+  const checked = checkManifest(manifest as unknown as Record<string, unknown>);
+  if ("problems" in checked) problems = [...checked.problems, ...problems];
+  const range = typeof manifest.api === "string" ? semver.validRange(manifest.api) : null;
+  return {
+    source: resolved.source,
+    manifest,
+    apiSatisfied: range !== null && semver.satisfies(API_VERSION, range),
+    problems,
+  };
+}
