@@ -6,6 +6,8 @@
  * @module
  */
 
+import { BucketCounter } from "./_bucket_counter.ts";
+
 /** How text becomes features; stored in the model so prediction repeats training exactly. */
 export interface FeatureSpec {
   /** Number of hash buckets as a power of two, e.g. 18 for 262144 buckets. */
@@ -45,28 +47,15 @@ const FNV_PRIME = 0x01000193;
 const WORD_SEED = 0x2f0b3c55;
 const CHAR_SEED = 0x5bd1e995;
 
-let _scratch = new Float32Array(0);
-let _touched = new Int32Array(4096);
-let _tokens = new Int32Array(1024);
-let _size = 0;
-let _mask = 0;
-
-function _emit(hash: number): void {
-  const index = _fmix(hash) & _mask;
-  const count = _scratch[index] as number;
-  if (count === 0) {
-    if (_size === _touched.length) _touched = _grow(_touched);
-    _touched[_size++] = index;
-  }
-  _scratch[index] = count + 1;
-}
+const _counter = new BucketCounter();
+let _tokens: Int32Array<ArrayBuffer> = new Int32Array(1024);
 
 /**
  * Count the hashed word and character n-grams of a text.
  *
- * Text is lower-cased, escaped line breaks (a literal backslash-n, as some helpdesk exports
- * contain) become spaces and whitespace runs collapse to one space. Words are runs of letters and
- * digits; character n-grams run over the whole normalised text, padded with one space each side.
+ * Text is lower-cased and escaped line breaks (a literal backslash-n, as some helpdesk exports
+ * contain) count as spaces. Words are runs of letters and digits. Character n-grams run over the
+ * text with whitespace runs collapsed to one space, padded with one space each side.
  *
  * @param text Any text.
  * @param spec The feature settings.
@@ -74,7 +63,7 @@ function _emit(hash: number): void {
  *
  * @example Repeated words hit the same bucket
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  * import { hashFeatures } from "./_features.ts";
  *
  * const spec = {
@@ -82,26 +71,37 @@ function _emit(hash: number): void {
  *   word_weight: 1, char_weight: 1, sublinear_tf: false,
  * };
  * const counts = hashFeatures("Printer printer PRINTER", spec);
- * assertEquals([...counts.counts], [3]);
+ * deepEqual([...counts.counts], [3]);
  * ```
  */
 export function hashFeatures(text: string, spec: FeatureSpec): HashedCounts {
-  const buckets = 2 ** spec.buckets_log2;
-  if (_scratch.length !== buckets) _scratch = new Float32Array(buckets);
-  _mask = buckets - 1;
-  _size = 0;
-  const normal = _normalize(text);
+  const mask = 2 ** spec.buckets_log2 - 1;
   const [wordMin, wordMax] = spec.word_ngrams;
-  if (wordMax > 0) _hashWords(normal, wordMin, wordMax);
-  const wordEnd = _size;
-  const wordCounts = _flush(0, wordEnd);
+  if (wordMax > 0) _hashWords(text, wordMin, wordMax, mask);
+  const words = _counter.drain();
   const [charMin, charMax] = spec.char_ngrams;
-  if (charMax > 0) _hashChars(` ${normal} `, charMin, charMax);
-  const counts = new Float32Array(_size);
-  counts.set(wordCounts);
-  counts.set(_flush(wordEnd, _size), wordEnd);
-  const indices = _touched.slice(0, _size);
+  if (charMax > 0) _hashChars(` ${_normalize(text)} `, charMin, charMax, mask);
+  if (_counter.size === 0) {
+    return { indices: words.indices, counts: words.counts, wordEnd: words.indices.length };
+  }
+  const chars = _counter.drain();
+  const wordEnd = words.indices.length;
+  const indices = new Int32Array(wordEnd + chars.indices.length);
+  indices.set(words.indices);
+  indices.set(chars.indices, wordEnd);
+  const counts = new Float32Array(indices.length);
+  counts.set(words.counts);
+  counts.set(chars.counts, wordEnd);
   return { indices, counts, wordEnd };
+}
+
+/** Inputs of {@linkcode weightFeatures} besides the counts. */
+export interface WeightOptions {
+  /** The feature settings used for the counts. */
+  spec: FeatureSpec;
+  /** Inverse document frequency per bucket in any fixed unit (models store IDF × 16 as bytes;
+   * the unit cancels out in the normalisation), or `null` for none. */
+  idf: ArrayLike<number> | null;
 }
 
 /**
@@ -109,84 +109,70 @@ export function hashFeatures(text: string, spec: FeatureSpec): HashedCounts {
  * unit length and then by its block weight.
  *
  * @param counts Counts from {@linkcode hashFeatures}.
- * @param spec The feature settings used for the counts.
- * @param idf Inverse document frequency per bucket, or `null` for none.
+ * @param options The feature settings and the IDF.
  * @returns The weighted sparse vector.
  *
  * @example A single feature gets the block weight
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  * import { hashFeatures, weightFeatures } from "./_features.ts";
  *
  * const spec = {
  *   buckets_log2: 16, word_ngrams: [1, 1] as [number, number], char_ngrams: [0, 0] as [number, number],
  *   word_weight: 0.5, char_weight: 1, sublinear_tf: true,
  * };
- * const vector = weightFeatures(hashFeatures("refund refund", spec), spec, null);
- * assertEquals([...vector.values], [0.5]);
+ * const vector = weightFeatures(hashFeatures("refund refund", spec), { spec, idf: null });
+ * deepEqual([...vector.values], [0.5]);
  * ```
  */
-export function weightFeatures(
-  counts: HashedCounts,
-  spec: FeatureSpec,
-  idf: Float32Array | null,
-): SparseVector {
+export function weightFeatures(counts: HashedCounts, options: WeightOptions): SparseVector {
+  const { spec, idf } = options;
   const { indices, wordEnd } = counts;
   const values = new Float32Array(indices.length);
-  _weightBlock(counts, values, 0, wordEnd, spec, idf, spec.word_weight);
-  _weightBlock(counts, values, wordEnd, indices.length, spec, idf, spec.char_weight);
+  for (let i = 0; i < values.length; i++) {
+    const count = counts.counts[i] as number;
+    const tf = spec.sublinear_tf ? 1 + Math.log(count) : count;
+    values[i] = idf === null ? tf : tf * (idf[indices[i] as number] as number);
+  }
+  _scaleToLength(values.subarray(0, wordEnd), spec.word_weight);
+  _scaleToLength(values.subarray(wordEnd), spec.char_weight);
   return { indices, values };
 }
 
-/** Read and clear the scratch counts of touched entries `from` to `to`. */
-function _flush(from: number, to: number): Float32Array {
-  const counts = new Float32Array(to - from);
-  for (let i = from; i < to; i++) {
-    const index = _touched[i] as number;
-    counts[i - from] = _scratch[index] as number;
-    _scratch[index] = 0;
-  }
-  return counts;
-}
-
-function _weightBlock(
-  counts: HashedCounts,
-  values: Float32Array,
-  from: number,
-  to: number,
-  spec: FeatureSpec,
-  idf: Float32Array | null,
-  weight: number,
-): void {
+/** Scale a vector in place to the given Euclidean length (a zero vector stays zero). */
+function _scaleToLength(values: Float32Array, length: number): void {
   let norm = 0;
-  for (let i = from; i < to; i++) {
-    const count = counts.counts[i] as number;
-    let value = spec.sublinear_tf ? 1 + Math.log(count) : count;
-    if (idf !== null) value *= idf[counts.indices[i] as number] as number;
-    values[i] = value;
-    norm += value * value;
-  }
+  for (const value of values) norm += value * value;
   if (norm === 0) return;
-  const scale = weight / Math.sqrt(norm);
-  for (let i = from; i < to; i++) values[i] = (values[i] as number) * scale;
+  const scale = length / Math.sqrt(norm);
+  for (let i = 0; i < values.length; i++) values[i] = (values[i] as number) * scale;
 }
 
 function _normalize(text: string): string {
   return text.replace(/\\[nrt]/g, " ").toLowerCase().replace(/\s+/g, " ").trim();
 }
 
-function _isWordChar(code: number, text: string, at: number): boolean {
-  if (code < 128) return (code >= 97 && code <= 122) || (code >= 48 && code <= 57);
-  return /[\p{L}\p{N}\p{M}]/u.test(text[at] ?? "");
+/** Lower-cased code of a letter or digit at `at`, or -1 for any other character. */
+function _wordCode(text: string, at: number): number {
+  const code = text.charCodeAt(at);
+  if (code < 128) {
+    if (code >= 97 && code <= 122) return code;
+    if (code >= 65 && code <= 90) return code + 32;
+    if (code >= 48 && code <= 57) return code;
+    return -1;
+  }
+  const char = text[at] as string;
+  return /[\p{L}\p{N}\p{M}]/u.test(char) ? char.toLowerCase().charCodeAt(0) : -1;
 }
 
-function _hashWords(text: string, min: number, max: number): void {
+function _hashWords(text: string, min: number, max: number, mask: number): void {
   let count = 0;
   let hash = FNV_OFFSET;
   let inWord = false;
   for (let i = 0; i <= text.length; i++) {
-    const code = i < text.length ? text.charCodeAt(i) : 32;
-    if (_isWordChar(code, text, i)) {
+    const code = i < text.length ? _wordCode(text, i) : -1;
+    if (code === -1 && text.charCodeAt(i) === 92 && _isEscape(text.charCodeAt(i + 1))) i++;
+    if (code !== -1) {
       hash = Math.imul(hash ^ code, FNV_PRIME);
       inWord = true;
     } else if (inWord) {
@@ -199,20 +185,24 @@ function _hashWords(text: string, min: number, max: number): void {
   for (let start = 0; start < count; start++) {
     let gram = WORD_SEED;
     for (let n = 1; n <= max && start + n <= count; n++) {
-      gram = Math.imul(gram ^ (_tokens[start + n - 1] as number), FNV_PRIME) + n;
-      gram = _fmix(gram);
-      if (n >= min) _emit(gram);
+      gram = _fmix(Math.imul(gram ^ (_tokens[start + n - 1] as number), FNV_PRIME) + n);
+      if (n >= min) _counter.add(gram & mask);
     }
   }
 }
 
-function _hashChars(text: string, min: number, max: number): void {
+/** Whether a backslash followed by this code is an escaped line break or tab. */
+function _isEscape(code: number): boolean {
+  return code === 110 || code === 114 || code === 116;
+}
+
+function _hashChars(text: string, min: number, max: number, mask: number): void {
   const length = text.length;
   for (let start = 0; start < length; start++) {
     let hash = CHAR_SEED;
     for (let n = 1; n <= max && start + n <= length; n++) {
       hash = Math.imul(hash ^ text.charCodeAt(start + n - 1), FNV_PRIME);
-      if (n >= min) _emit(hash + n);
+      if (n >= min) _counter.add(_fmix(hash + n) & mask);
     }
   }
 }
@@ -228,7 +218,7 @@ function _fmix(hash: number): number {
   return h >>> 0;
 }
 
-function _grow(array: Int32Array): Int32Array {
+function _grow(array: Int32Array): Int32Array<ArrayBuffer> {
   const bigger = new Int32Array(array.length * 2);
   bigger.set(array);
   return bigger;

@@ -19,11 +19,11 @@
  *
  * @example Parse a quoted multi-line field
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  * import { parseCsv } from "./_records.ts";
  *
  * const rows = parseCsv('subject,body\r\nHi,"line one\nsaid ""hello"""\r\n');
- * assertEquals(rows, [{ subject: "Hi", body: 'line one\nsaid "hello"' }]);
+ * deepEqual(rows, [{ subject: "Hi", body: 'line one\nsaid "hello"' }]);
  * ```
  */
 export function parseCsv(text: string): Record<string, string>[] {
@@ -49,11 +49,11 @@ export function parseCsv(text: string): Record<string, string>[] {
  *
  * @example Parse two records
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  * import { parseJsonl } from "./_records.ts";
  *
  * const rows = parseJsonl('{"text":"printer down","label":"IT"}\n\n{"text":"refund","label":"Billing"}\n');
- * assertEquals(rows.map((row) => row.label), ["IT", "Billing"]);
+ * deepEqual(rows.map((row) => row.label), ["IT", "Billing"]);
  * ```
  */
 export function parseJsonl(text: string): Record<string, unknown>[] {

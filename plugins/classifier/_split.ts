@@ -25,13 +25,13 @@ export interface Holdout<T> {
  *
  * @example Hold out 20% of ten rows
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  * import { splitHoldout } from "./_split.ts";
  *
  * const rows = Array.from({ length: 10 }, (_, i) => i);
  * const { train, test } = splitHoldout(rows, 0.2, 7);
- * assertEquals([train.length, test.length], [8, 2]);
- * assertEquals(splitHoldout(rows, 0.2, 7).test, test);
+ * deepEqual([train.length, test.length], [8, 2]);
+ * deepEqual(splitHoldout(rows, 0.2, 7).test, test);
  * ```
  */
 export function splitHoldout<T>(rows: readonly T[], fraction = 0.2, seed = 42): Holdout<T> {
@@ -52,12 +52,12 @@ export function splitHoldout<T>(rows: readonly T[], fraction = 0.2, seed = 42): 
  *
  * @example Same seed, same sequence
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  * import { createRandom } from "./_split.ts";
  *
  * const a = createRandom(1);
  * const b = createRandom(1);
- * assertEquals([a(), a()], [b(), b()]);
+ * deepEqual([a(), a()], [b(), b()]);
  * ```
  */
 export function createRandom(seed: number): () => number {
@@ -80,11 +80,11 @@ export function createRandom(seed: number): () => number {
  *
  * @example Shuffling keeps every item
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  * import { createRandom, shuffleInPlace } from "./_split.ts";
  *
  * const items = shuffleInPlace([1, 2, 3, 4], createRandom(3));
- * assertEquals(items.toSorted(), [1, 2, 3, 4]);
+ * deepEqual(items.toSorted(), [1, 2, 3, 4]);
  * ```
  */
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {

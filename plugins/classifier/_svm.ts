@@ -8,8 +8,15 @@
  */
 
 import type { SparseVector } from "./_features.ts";
-import type { LinearWeights } from "./_sgd.ts";
 import { createRandom, shuffleInPlace } from "./_split.ts";
+
+/** Weights of a linear multiclass model. */
+export interface LinearWeights {
+  /** Weight of each bucket for each class, bucket-major: `weights[bucket * classes + class]`. */
+  weights: Float32Array;
+  /** Bias of each class. */
+  bias: Float64Array;
+}
 
 /** Settings of {@linkcode fitSvm}. */
 export interface SvmFitOptions {
@@ -30,7 +37,7 @@ export interface SvmFitOptions {
  *
  * @example Separate two one-feature classes
  * ```ts
- * import { assert } from "node:assert/strict";
+ * import { ok } from "node:assert/strict";
  * import { fitSvm } from "./_svm.ts";
  *
  * const vector = (index: number) => ({
@@ -40,7 +47,7 @@ export interface SvmFitOptions {
  *   { vectors: [vector(0), vector(1)], targets: Int32Array.of(0, 1), classes: 2, buckets: 2 },
  *   { cost: 1, epochs: 5, seed: 1 },
  * );
- * assert((weights[0] as number) > (weights[1] as number));
+ * ok((weights[0] as number) > (weights[1] as number));
  * ```
  */
 export function fitSvm(

@@ -4,17 +4,17 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
-import { type FeatureSpec, type HashedCounts, hashFeatures, weightFeatures } from "./_features.ts";
+import { fitTemperature } from "./_calibrate.ts";
+import { type EncodedWeights, packArrays, quantizeIdf } from "./_codec.ts";
 import {
-  decodeIdf,
-  type EncodedWeights,
-  encodeWeights,
-  type Model,
-  MODEL_FORMAT,
-  MODEL_VERSION,
-} from "./_model.ts";
-import { fitLinear, type LinearFitOptions } from "./_sgd.ts";
+  type FeatureSpec,
+  type HashedCounts,
+  hashFeatures,
+  type SparseVector,
+  weightFeatures,
+} from "./_features.ts";
+import { type Model, MODEL_FORMAT, MODEL_VERSION, scoreText } from "./_model.ts";
+import { createRandom, shuffleInPlace } from "./_split.ts";
 import { fitSvm } from "./_svm.ts";
 
 /** One labelled training text. */
@@ -31,29 +31,23 @@ export interface TrainOptions {
   features?: Partial<FeatureSpec>;
   /** Weight features by inverse document frequency (default `true`). */
   idf?: boolean;
-  /** Solver: `"svm"` (one-vs-rest squared hinge, dual coordinate descent, default), or SGD on
-   * `"log"` (multinomial logistic) or `"hinge"` (Crammer-Singer) loss. */
-  loss?: LinearFitOptions["loss"] | "svm";
-  /** SVM inverse regularisation strength (default 1). */
+  /** SVM inverse regularisation strength, as LIBLINEAR's `C` (default 10). */
   cost?: number;
-  /** Passes over the data (default 12). */
+  /** Passes of the solver over the data (default 15). */
   epochs?: number;
-  /** L2 regularisation strength (default 2e-5). */
-  l2?: number;
-  /** Initial learning rate (default 0.5). */
-  learningRate?: number;
-  /** Share of the last epochs averaged into the final weights (default 0.5). */
-  averageTail?: number;
-  /** Seed of the data shuffle (default 42). */
+  /** Share of the examples held out to fit the confidence temperature (default 0.2; 0 skips
+   * calibration and uses temperature 1). */
+  calibration?: number;
+  /** Seed of the data shuffles (default 42). */
   seed?: number;
-  /** How weights are stored: `"float32"` or the four times smaller `"int8"` (default). */
+  /** How weights are stored: `"int8"` (default, four times smaller) or `"float32"`. */
   weightEncoding?: EncodedWeights["encoding"];
 }
 
 const defaultFeatures = {
-  buckets_log2: 18,
-  word_ngrams: [1, 2],
-  char_ngrams: [2, 5],
+  buckets_log2: 20,
+  word_ngrams: [1, 4],
+  char_ngrams: [0, 0],
   word_weight: 1,
   char_weight: 1,
   sublinear_tf: true,
@@ -61,18 +55,18 @@ const defaultFeatures = {
 
 const defaults = {
   idf: true,
-  loss: "svm" as TrainOptions["loss"],
-  cost: 1,
-  epochs: 12,
-  l2: 2e-5,
-  learningRate: 0.5,
-  averageTail: 0.5,
+  cost: 10,
+  epochs: 15,
+  calibration: 0.2,
   seed: 42,
   weightEncoding: "int8",
 } satisfies Required<Omit<TrainOptions, "features">>;
 
+type _Settings = Required<Omit<TrainOptions, "features">>;
+
 /**
- * Train a linear text classifier on hashed word and character n-grams.
+ * Train a linear text classifier (one-vs-rest linear SVM on hashed word n-grams with TF-IDF),
+ * then fit a softmax temperature on held-out examples so confidences are probabilities.
  *
  * Deterministic: the same examples and options give the same model.
  *
@@ -84,7 +78,7 @@ const defaults = {
  *
  * @example Train and predict
  * ```ts
- * import { assertEquals } from "node:assert/strict";
+ * import { deepEqual } from "node:assert/strict";
  * import { predict } from "./_model.ts";
  * import { trainModel } from "./_train.ts";
  *
@@ -92,89 +86,118 @@ const defaults = {
  *   { text: "my invoice is wrong", label: "billing" },
  *   { text: "the vpn is down", label: "it" },
  * ], { features: { buckets_log2: 12 } });
- * assertEquals(model.labels, ["billing", "it"]);
- * assertEquals(predict(model, "wrong invoice").label, "billing");
+ * deepEqual(model.labels, ["billing", "it"]);
+ * deepEqual(predict(model, "wrong invoice").label, "billing");
  * ```
  */
 export function trainModel(examples: readonly Example[], options: TrainOptions = {}): Model {
-  const settings = { ...defaults, ..._defined(options) };
+  const settings: _Settings = { ...defaults, ..._defined(options) };
   const features: FeatureSpec = { ...defaultFeatures, ..._defined(options.features ?? {}) };
   _check(examples, settings, features);
-  const counts: Record<string, number> = {};
-  for (const { label } of examples) counts[label] = (counts[label] ?? 0) + 1;
-  const labels = Object.keys(counts).sort();
-  const classOf = new Map(labels.map((label, c) => [label, c]));
-  const targets = Int32Array.from(examples, (e) => classOf.get(e.label) as number);
   const hashed = examples.map((e) => hashFeatures(e.text, features));
+  const model = _fit(examples, hashed, features, settings);
+  const heldOut = Math.round(examples.length * settings.calibration);
+  if (heldOut === 0 || heldOut === examples.length || model.labels.length < 2) return model;
+  const order = shuffleInPlace(Array.from(examples.keys()), createRandom(settings.seed + 1));
+  const fitPart = order.slice(heldOut);
+  const probe = _fit(
+    fitPart.map((i) => examples[i] as Example),
+    fitPart.map((i) => hashed[i] as HashedCounts),
+    features,
+    settings,
+  );
+  const classOf = new Map(probe.labels.map((label, c) => [label, c]));
+  const checks = order.slice(0, heldOut).filter((i) => classOf.has(examples[i]?.label ?? ""));
+  const scores = checks.map((i) => scoreText(probe, examples[i]?.text ?? ""));
+  const targets = Int32Array.from(checks, (i) => classOf.get(examples[i]?.label ?? "") ?? 0);
+  return { ...model, temperature: fitTemperature(scores, targets) };
+}
+
+function _fit(
+  examples: readonly Example[],
+  hashed: HashedCounts[],
+  features: FeatureSpec,
+  settings: _Settings,
+): Model {
+  const counts = new Map<string, number>();
+  for (const { label } of examples) counts.set(label, (counts.get(label) ?? 0) + 1);
+  const labels = [...counts.keys()].sort();
+  const classOf = new Map(labels.map((label, c) => [label, c]));
+  const targets = Int32Array.from(examples, (e) => classOf.get(e.label) ?? 0);
   const buckets = 2 ** features.buckets_log2;
-  const idfText = settings.idf ? _encodeIdf(hashed, buckets) : null;
-  const idf = idfText === null ? null : decodeIdf(idfText);
-  const vectors = hashed.map((h) => weightFeatures(h, features, idf));
+  const { seen, idf } = _documentFrequencies(hashed, buckets, settings.idf);
+  const vectors: SparseVector[] = hashed.map((h) => weightFeatures(h, { spec: features, idf }));
   const data = { vectors, targets, classes: labels.length, buckets };
-  const fitted = settings.loss === "svm"
-    ? fitSvm(data, settings)
-    : fitLinear(data, { ...settings, loss: settings.loss as LinearFitOptions["loss"] });
-  const { weightEncoding, ...recorded } = settings;
+  const fitted = fitSvm(data, settings);
   return {
     format: MODEL_FORMAT,
     version: MODEL_VERSION,
     labels,
     features,
-    idf: idfText,
-    weights: encodeWeights(fitted.weights, labels.length, weightEncoding),
+    ...packArrays({ weights: fitted.weights, idf, seen }, {
+      classes: labels.length,
+      encoding: settings.weightEncoding,
+    }),
     bias: Array.from(fitted.bias),
-    training: { examples: examples.length, counts, options: recorded },
+    temperature: 1,
+    training: {
+      examples: examples.length,
+      counts: Object.fromEntries(counts),
+      options: { ...settings },
+    },
   };
 }
 
-/** Smoothed IDF per bucket, `ln((1 + n) / (1 + df)) + 1`, stored as round(idf * 16) bytes. */
-function _encodeIdf(hashed: HashedCounts[], buckets: number): string {
+/** Seen buckets and smoothed IDF `ln((1 + n) / (1 + df)) + 1`, as the bytes models store. */
+function _documentFrequencies(
+  hashed: HashedCounts[],
+  buckets: number,
+  withIdf: boolean,
+): { seen: Uint8Array; idf: Uint8Array | null } {
   const df = new Uint32Array(buckets);
-  const seenIn = new Int32Array(buckets).fill(-1);
+  const lastDoc = new Int32Array(buckets).fill(-1);
   hashed.forEach((counts, doc) => {
     for (const index of counts.indices) {
-      if (seenIn[index] !== doc) {
-        seenIn[index] = doc;
+      if (lastDoc[index] !== doc) {
+        lastDoc[index] = doc;
         df[index] = (df[index] as number) + 1;
       }
     }
   });
-  const bytes = new Uint8Array(buckets);
+  const seen = Uint8Array.from(df, (d) => (d > 0 ? 1 : 0));
+  if (!withIdf) return { seen, idf: null };
   const n = hashed.length;
-  for (let k = 0; k < buckets; k++) {
-    const idf = Math.log((1 + n) / (1 + (df[k] as number))) + 1;
-    bytes[k] = Math.min(255, Math.round(idf * 16));
-  }
-  return Buffer.from(bytes).toString("base64");
+  const idf = Uint8Array.from(df, (d) => quantizeIdf(Math.log((1 + n) / (1 + d)) + 1));
+  return { seen, idf };
 }
 
 function _defined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function _check(
+function _check(examples: readonly Example[], settings: _Settings, features: FeatureSpec): void {
+  const problem = _problem(examples, settings, features);
+  if (problem !== undefined) throw new RangeError(`Cannot train a classifier model: ${problem}`);
+}
+
+function _problem(
   examples: readonly Example[],
-  settings: Required<Omit<TrainOptions, "features">>,
+  settings: _Settings,
   features: FeatureSpec,
-): void {
-  if (examples.length === 0) {
-    throw new RangeError("Cannot train a model: no examples given; pass at least one");
-  }
+): string | undefined {
+  if (examples.length === 0) return "no examples given; pass at least one";
   const blank = examples.findIndex((e) => typeof e.label !== "string" || e.label === "");
-  if (blank >= 0) {
-    throw new RangeError(`Cannot train a model: example ${blank} has an empty label; label it`);
-  }
+  if (blank >= 0) return `example ${blank} has an empty label; label it or leave it out`;
   const log2 = features.buckets_log2;
   if (!Number.isInteger(log2) || log2 < 4 || log2 > 24) {
-    throw new RangeError(`Cannot train a model: buckets_log2 must be 4 to 24, got ${log2}`);
+    return `features.buckets_log2 must be an integer from 4 to 24, got ${log2}`;
   }
   if (!Number.isInteger(settings.epochs) || settings.epochs < 1) {
-    throw new RangeError(`Cannot train a model: epochs must be a positive integer`);
+    return `epochs must be a positive integer, got ${settings.epochs}`;
   }
-  if (!(settings.averageTail > 0 && settings.averageTail <= 1)) {
-    throw new RangeError(`Cannot train a model: averageTail must be in (0, 1]`);
+  if (!(settings.cost > 0)) return `cost must be above 0, got ${settings.cost}`;
+  if (!(settings.calibration >= 0 && settings.calibration < 1)) {
+    return `calibration must be at least 0 and below 1, got ${settings.calibration}`;
   }
-  if (!(settings.learningRate > 0) || !(settings.l2 >= 0)) {
-    throw new RangeError(`Cannot train a model: learningRate must be > 0 and l2 >= 0`);
-  }
+  return undefined;
 }
