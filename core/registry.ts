@@ -61,6 +61,8 @@ export interface PluginRuntime {
   dropScope(id: number): void;
   /** Stops the plugin's code. */
   terminate(reason?: string): void;
+  /** Running or quarantined, restarts so far, and the last reason it stopped. */
+  readonly health?: { status: "running" | "quarantined"; restarts: number; lastError?: string };
 }
 
 /** Where a plugin's code came from. */
@@ -91,6 +93,8 @@ export interface PluginHandle {
   manifest: ManifestInfo;
   /** What it runs with. */
   effective: Record<PermissionName, boolean | string[]>;
+  /** How its code is confined. */
+  isolation: "worker" | "process" | "none";
   /** Its running code. */
   runtime: PluginRuntime;
 }

@@ -14,6 +14,7 @@ import {
   type ServiceCall,
   type WorkerPermissions,
 } from "./sandbox.ts";
+import { SupervisedPlugin } from "./supervisor.ts";
 import { resolveSource, type SourceOptions } from "./_resolve_source.ts";
 
 /** Hooks from the host into every plugin sandbox. */
@@ -45,7 +46,17 @@ export interface PluginStatus {
   plugin?: PluginHandle;
 }
 
-const ENTRY_KEYS = ["from", "as", "permissions", "enabled", "integrity", "insecure"];
+const ENTRY_KEYS = [
+  "from",
+  "as",
+  "permissions",
+  "enabled",
+  "integrity",
+  "insecure",
+  "isolation",
+  "trusted",
+  "limits",
+];
 
 /** Worker permissions that grant nothing. */
 export const NO_PERMISSIONS: WorkerPermissions = {
@@ -177,18 +188,46 @@ async function loadOne(
         `    permissions:\n${grantYaml(missing)}`,
     );
   }
-  let sandbox: PluginSandbox;
+  const isolation = entry.isolation ?? "worker";
+  if (isolation === "none") {
+    const beyond = beyondHost(effective as WorkerPermissions);
+    if (entry.trusted !== true || beyond) {
+      throw new LoadError(
+        prefix,
+        `Cannot load plugin "${m.name}" with isolation: none: ${
+          beyond
+            ? `it would get ${beyond}, which this otai process itself does not have`
+            : "it is not marked trusted: true"
+        }; use isolation: worker or process`,
+      );
+    }
+  }
+  let runtime: SupervisedPlugin;
   try {
-    ({ sandbox } = await PluginSandbox.start({
+    ({ plugin: runtime } = await SupervisedPlugin.start({
       url,
       permissions: effective as WorkerPermissions,
+      isolation,
+      ...(entry.limits?.memory_mb ? { memoryMb: entry.limits.memory_mb } : {}),
+      ...(entry.limits?.result_mb ? { maxResultBytes: entry.limits.result_mb * 1e6 } : {}),
+      ...(options.source?.denoArgs ? { denoArgs: options.source.denoArgs } : {}),
+      ...(options.source?.cwd ? { cwd: options.source.cwd } : {}),
       onLog: (level, message, props) => options.onLog?.(prefix, level, message, props),
       ...(options.onCall ? { onCall: options.onCall } : {}),
     }));
   } catch (e) {
     throw new LoadError(prefix, `Cannot start plugin "${m.name}": ${explainLoadError(e as Error)}`);
   }
-  return { prefix, index, url, source: resolved.source, manifest: m, effective, runtime: sandbox };
+  return {
+    prefix,
+    index,
+    url,
+    source: resolved.source,
+    manifest: m,
+    effective,
+    isolation,
+    runtime,
+  };
 }
 
 /** A plugin that could not be loaded, with the prefix it would have had when known. */
@@ -209,6 +248,31 @@ function absolutePaths(p: Permissions, base: string): Permissions {
   }
   return out;
 }
+
+/** The first effective permission this process does not hold itself, if any. */
+function beyondHost(p: WorkerPermissions): string | undefined {
+  for (const [name, value] of Object.entries(p)) {
+    if (value === false) continue;
+    const descriptors = value === true
+      ? [{ name }]
+      : value.map((v) => ({ name, [KEY[name] ?? "path"]: v }));
+    for (const d of descriptors) {
+      const state = Deno.permissions.querySync(d as Deno.PermissionDescriptor).state;
+      if (state !== "granted") {
+        return `${name} access${value === true ? "" : ` to "${Object.values(d)[1]}"`}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+const KEY: Record<string, string> = {
+  net: "host",
+  env: "variable",
+  run: "command",
+  sys: "kind",
+  import: "host",
+};
 
 function isPathKind(name: PermissionName): boolean {
   return name === "read" || name === "write";

@@ -1,11 +1,21 @@
 import type { HostMessage, ManifestDescription, SandboxMessage } from "./_protocol.ts";
 import type { PipeOutcome, PluginRuntime, RunInput, WireError } from "../core/registry.ts";
+import {
+  type Channel,
+  type ChannelEvents,
+  localChannel,
+  processChannel,
+  workerChannel,
+} from "./_channels.ts";
 
-/** Deno's permission options for a Worker, every kind spelled out. */
+/** Deno's permission options for a sandbox, every kind spelled out. */
 export type WorkerPermissions = Record<
   "net" | "read" | "write" | "env" | "run" | "sys" | "ffi" | "import",
   boolean | string[]
 >;
+
+/** How a plugin's code is confined. */
+export type Isolation = "worker" | "process" | "none";
 
 /** A call from sandbox code to a service, for the host to route. */
 export interface ServiceCall {
@@ -21,23 +31,39 @@ export interface ServiceCall {
 
 /** Options for {@linkcode PluginSandbox.start}. */
 export interface SandboxOptions {
-  /** The plugin module URL. */
+  /** The plugin module specifier. */
   url: string;
-  /** Deno permissions of the Worker. */
+  /** Deno permissions of the sandbox. */
   permissions: WorkerPermissions;
+  /** Worker (default), subprocess, or in the host (trusted plugins only). */
+  isolation?: Isolation;
+  /** For process isolation: the V8 heap limit in MB. */
+  memoryMb?: number;
+  /** The largest result in bytes; default 64 MB. */
+  maxResultBytes?: number;
+  /** For process isolation: module resolution flags and working directory. */
+  denoArgs?: string[];
+  /** For process isolation: where the subprocess starts. */
+  cwd?: string;
   /** A record the plugin logged. */
   onLog?: (level: "debug" | "info" | "warning" | "error", message: string, props?: object) => void;
   /** A service call the plugin made; resolve with the value or reject with the error. */
   onCall?: (call: ServiceCall) => Promise<unknown>;
+  /** The sandbox died after it started (crash, memory limit, stuck after a timeout). */
+  onExit?: (reason: string) => void;
   /** How long loading may take; default 30 s. */
   loadTimeoutMs?: number;
+  /** How long a pipe may go on after its timeout before the sandbox is stopped; default 2 s. */
+  killAfterMs?: number;
 }
 
-/** A plugin's code, confined to a Worker under its own Deno permissions. */
+type Done = Extract<SandboxMessage, { t: "done" }>;
+
+/** One life of a plugin's code, confined by its isolation mode under its own permissions. */
 export class PluginSandbox implements PluginRuntime {
-  #worker: Worker;
+  #channel!: Channel;
   #outbox: HostMessage[] = [];
-  #pending = new Map<number, (m: Extract<SandboxMessage, { t: "done" }>) => void>();
+  #pending = new Map<number, (m: Done) => void>();
   #nextId = 1;
   #dead: string | undefined;
   #options: SandboxOptions;
@@ -45,61 +71,77 @@ export class PluginSandbox implements PluginRuntime {
   /** Runs currently in flight, with the service ids each may call. */
   readonly grants: Map<number, ReadonlySet<string>> = new Map();
 
-  private constructor(worker: Worker, options: SandboxOptions) {
-    this.#worker = worker;
+  private constructor(options: SandboxOptions) {
     this.#options = options;
   }
 
   /**
-   * Starts a Worker that evaluates the plugin module under `permissions` and reports its manifest.
+   * Starts the plugin's code under `permissions` and waits for its manifest.
    *
-   * @throws {Error} With the module's own load error or "did not start" after the timeout.
+   * @throws {Error} With the module's own load error or "did not finish loading" after the
+   * timeout; {@linkcode InvalidManifestError} when the default export is not a manifest.
    */
-  static start(
+  static async start(
     options: SandboxOptions,
   ): Promise<{ sandbox: PluginSandbox; manifest: ManifestDescription }> {
-    const runtime = new URL("./_sandbox_runtime.ts", import.meta.url).href;
-    const source = `import { start } from ${JSON.stringify(runtime)};\n` +
-      `import * as mod from ${JSON.stringify(options.url)};\nstart(mod);\n`;
-    const worker = new Worker(`data:application/javascript,${encodeURIComponent(source)}`, {
-      type: "module",
-      name: options.url,
-      deno: { permissions: options.permissions },
-    });
-    const sandbox = new PluginSandbox(worker, options);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        sandbox.terminate("did not start");
-        reject(
-          new Error(`the module did not finish loading in ${options.loadTimeoutMs ?? 30000} ms`),
-        );
-      }, options.loadTimeoutMs ?? 30_000);
-      worker.onerror = (e) => {
-        e.preventDefault();
-        clearTimeout(timer);
-        sandbox.terminate(e.message);
-        reject(new Error(e.message.replace(/^Uncaught (\(in promise\) )?/, "")));
-      };
-      worker.onmessage = (e: MessageEvent<SandboxMessage[]>) => {
-        clearTimeout(timer);
-        const first = e.data[0];
+    const sandbox = new PluginSandbox(options);
+    const loadTimeoutMs = options.loadTimeoutMs ?? 30_000;
+    let settle!: (r: { manifest?: ManifestDescription; error?: Error }) => void;
+    const loaded = new Promise<{ manifest?: ManifestDescription; error?: Error }>((r) =>
+      settle = r
+    );
+    let ready = false;
+    const events: ChannelEvents = {
+      message(batch) {
+        if (ready) return sandbox.#receive(batch);
+        const first = batch[0];
         if (first?.t === "ready") {
-          sandbox.#listen();
-          resolve({ sandbox, manifest: first.manifest });
+          ready = true;
+          settle({ manifest: first.manifest });
+          if (batch.length > 1) sandbox.#receive(batch.slice(1));
         } else if (first?.t === "crash") {
-          sandbox.terminate(first.error.message);
-          reject(Object.assign(new Error(first.error.message), { name: first.error.name }));
-        } else {
-          sandbox.terminate("invalid manifest");
-          reject(
-            new InvalidManifestError(
-              first?.t === "invalid" ? first.problems : ["no manifest"],
-              first?.t === "invalid" ? first.manifest : undefined,
-            ),
-          );
+          settle({
+            error: Object.assign(new Error(first.error.message), { name: first.error.name }),
+          });
+        } else if (first?.t === "invalid") {
+          settle({ error: new InvalidManifestError(first.problems, first.manifest) });
         }
-      };
-    });
+      },
+      exit(reason) {
+        if (!ready) settle({ error: new Error(reason) });
+        else sandbox.#died(reason);
+      },
+    };
+    const channelOptions = {
+      url: options.url,
+      permissions: options.permissions,
+      maxResultBytes: options.maxResultBytes ?? 64_000_000,
+      ...(options.memoryMb ? { memoryMb: options.memoryMb } : {}),
+      ...(options.denoArgs ? { denoArgs: options.denoArgs } : {}),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+    };
+    const timer = setTimeout(
+      () =>
+        settle({ error: new Error(`the module did not finish loading in ${loadTimeoutMs} ms`) }),
+      loadTimeoutMs,
+    );
+    try {
+      sandbox.#channel = options.isolation === "process"
+        ? processChannel(channelOptions, events)
+        : options.isolation === "none"
+        ? await localChannel(channelOptions, events)
+        : workerChannel(channelOptions, events);
+    } catch (e) {
+      settle({ error: e as Error });
+    }
+    const result = await loaded;
+    clearTimeout(timer);
+    if (result.error) {
+      sandbox.#channel?.terminate();
+      sandbox.#dead = result.error.message;
+      throw result.error;
+    }
+    return { sandbox, manifest: result.manifest! };
   }
 
   /** Why the sandbox stopped, or undefined while it runs. */
@@ -149,14 +191,17 @@ export class PluginSandbox implements PluginRuntime {
     if (this.#scopes.delete(id)) this.#send({ t: "drop", id });
   }
 
-  /** Runs a pipe; fails after `timeoutMs` and aborts the pipe's signal. */
-  run(input: RunInput, timeoutMs: number): Promise<PipeOutcome> {
+  /**
+   * Runs a pipe; fails after `timeoutMs` and aborts the pipe's signal. A pipe that is still
+   * running `killAfterMs` later (one that ignores its signal, or loops) stops the sandbox.
+   */
+  async run(input: RunInput, timeoutMs: number): Promise<PipeOutcome> {
     const id = this.#nextId++;
     this.grants.set(id, new Set(Object.values(input.services)));
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<Extract<SandboxMessage, { t: "done" }>>((resolve) => {
+    const timeout = new Promise<Done>((resolve) => {
       timer = setTimeout(() => {
-        this.#pending.delete(id);
+        const late = this.#pending.get(id);
         this.#send({ t: "abort", id });
         resolve({
           t: "done",
@@ -164,30 +209,44 @@ export class PluginSandbox implements PluginRuntime {
           status: "fail",
           error: { name: "TimeoutError", message: `timed out after ${formatMs(timeoutMs)}` },
         });
+        if (!late) return;
+        const kill = setTimeout(() => {
+          this.#pending.delete(id);
+          this.#died(
+            `a step did not stop within ${formatMs(this.#options.killAfterMs ?? 2000)} after ` +
+              "its timeout, so the plugin was stopped",
+          );
+        }, this.#options.killAfterMs ?? 2000);
+        this.#pending.set(id, () => clearTimeout(kill));
       }, timeoutMs);
     });
-    const done = this.#request({ t: "run", id, ...input });
-    return Promise.race([done, timeout]).then((d) => {
-      clearTimeout(timer);
-      this.grants.delete(id);
-      if (d.status === "ok") return { status: "succeeded", data: d.value };
-      if (d.status === "skip") return { status: "skipped", reason: d.reason ?? "" };
-      return { status: "failed", error: d.error! };
-    });
+    const d = await Promise.race([this.#request({ t: "run", id, ...input }), timeout]);
+    clearTimeout(timer);
+    this.grants.delete(id);
+    if (d.status === "ok") return { status: "succeeded", data: d.value };
+    if (d.status === "skip") return { status: "skipped", reason: d.reason ?? "" };
+    return { status: "failed", error: d.error! };
   }
 
-  /** Stops the Worker; pending requests fail with `reason`. */
+  /** Stops the plugin's code; pending requests fail with `reason`. */
   terminate(reason = "stopped"): void {
     if (this.#dead) return;
     this.#dead = reason;
-    this.#worker.terminate();
-    for (const [id, resolve] of this.#pending) {
+    this.#channel.terminate();
+    const pending = [...this.#pending];
+    this.#pending.clear();
+    for (const [id, resolve] of pending) {
       resolve({ t: "done", id, status: "fail", error: { name: "Error", message: reason } });
     }
-    this.#pending.clear();
   }
 
-  #request(msg: HostMessage & { id: number }): Promise<Extract<SandboxMessage, { t: "done" }>> {
+  #died(reason: string): void {
+    if (this.#dead) return;
+    this.terminate(reason);
+    this.#options.onExit?.(reason);
+  }
+
+  #request(msg: HostMessage & { id: number }): Promise<Done> {
     if (this.#dead) {
       return Promise.resolve({
         t: "done",
@@ -209,31 +268,23 @@ export class PluginSandbox implements PluginRuntime {
 
   #flush(): void {
     if (this.#dead) return;
-    this.#worker.postMessage(this.#outbox.splice(0));
+    this.#channel.post(this.#outbox.splice(0));
   }
 
-  #listen(): void {
-    this.#worker.onerror = (e) => {
-      e.preventDefault();
-      this.terminate(
-        `the plugin crashed: ${e.message.replace(/^Uncaught (\(in promise\) )?/, "")}`,
-      );
-    };
-    this.#worker.onmessage = (e: MessageEvent<SandboxMessage[]>) => {
-      for (const msg of e.data) {
-        if (msg.t === "done") {
-          const resolve = this.#pending.get(msg.id);
-          this.#pending.delete(msg.id);
-          resolve?.(msg);
-        } else if (msg.t === "call") this.#route(msg);
-        else if (msg.t === "log") this.#options.onLog?.(msg.level, msg.message, msg.props);
-        else if (msg.t === "crash") {
-          this.#options.onLog?.("error", "Uncaught error in plugin code: {error}", {
-            error: `${msg.error.name}: ${msg.error.message}`,
-          });
-        }
+  #receive(batch: SandboxMessage[]): void {
+    for (const msg of batch) {
+      if (msg.t === "done") {
+        const resolve = this.#pending.get(msg.id);
+        this.#pending.delete(msg.id);
+        resolve?.(msg);
+      } else if (msg.t === "call") this.#route(msg);
+      else if (msg.t === "log") this.#options.onLog?.(msg.level, msg.message, msg.props);
+      else if (msg.t === "crash") {
+        this.#options.onLog?.("error", "Uncaught error in plugin code: {error}", {
+          error: `${msg.error.name}: ${msg.error.message}`,
+        });
       }
-    };
+    }
   }
 
   #route(msg: Extract<SandboxMessage, { t: "call" }>): void {

@@ -246,7 +246,7 @@ orchestrator:
   await t.step("a value that cannot cross the boundary is refused", () => {
     match(
       step([result!], "main", "unclonable").error!,
-      /cannot be sent across the sandbox boundary/,
+      /the pipe returned a value whose data.f is a function, which cannot cross the sandbox boundary/,
     );
   });
   await t.step("params are validated with the pipe's schema, pointing at the config", () => {

@@ -33,6 +33,23 @@ export function checkConfig(yaml: ParsedYaml): Diagnostic[] {
     }
   }
 
+  list(root.plugins).forEach((p, i) => {
+    if (!p) return;
+    if (p.isolation === "none" && p.trusted !== true) {
+      report(
+        ["plugins", i, "isolation"],
+        "isolation: none runs the plugin unconfined in the host; add trusted: true if you " +
+          "vouch for it, or use worker or process",
+      );
+    }
+    if (record(p.limits)?.memory_mb !== undefined && p.isolation !== "process") {
+      report(
+        ["plugins", i, "limits", "memory_mb"],
+        "a memory limit needs isolation: process (Workers share the host's heap)",
+      );
+    }
+  });
+
   const services = list(root.services);
   const serviceIds = new Set<string>();
   const edges = new Map<string, string[]>();

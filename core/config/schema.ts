@@ -54,6 +54,12 @@ export interface PluginEntry {
   integrity?: string | undefined;
   /** Allow an `http:` plugin from a host other than localhost. */
   insecure?: boolean | undefined;
+  /** How its code is confined: a Worker (default), a subprocess, or none (trusted only). */
+  isolation?: "worker" | "process" | "none" | undefined;
+  /** Required for `isolation: none`: the admin vouches for this plugin. */
+  trusted?: boolean | undefined;
+  /** Resource limits. */
+  limits?: { memory_mb?: number | undefined; result_mb?: number | undefined } | undefined;
 }
 
 /** One entry under `services:`. */
@@ -121,6 +127,14 @@ export const pluginEntrySchema: z.ZodType<PluginEntry> = z.strictObject({
     error: 'expected "sha256-" and 64 hex digits, as "otai plugins info" prints it',
   }).optional(),
   insecure: z.boolean().optional(),
+  isolation: z.enum(["worker", "process", "none"], {
+    error: 'expected "worker" (default), "process" or "none"',
+  }).optional(),
+  trusted: z.boolean().optional(),
+  limits: z.strictObject({
+    memory_mb: z.int().min(16, { error: "expected at least 16 (MB)" }).optional(),
+    result_mb: z.number().positive().optional(),
+  }).optional(),
 });
 
 /** Validates one entry under `services:`. */

@@ -1,0 +1,330 @@
+/**
+ * The side of the sandbox boundary that runs plugin code: it evaluates nothing itself, but
+ * serves the host's requests (create services, run pipes, call service methods) for one plugin
+ * module, over any transport (Worker messages, a subprocess's pipes, or in-process calls).
+ *
+ * @module
+ */
+import type { HostMessage, ManifestDescription, SandboxMessage, WireError } from "./_protocol.ts";
+import type { Injectable, PluginLogger, ServiceProxy, StandardSchema } from "../core/types.ts";
+import { checkPlainData } from "./_plain_data.ts";
+
+/** Options of the serving side. */
+export interface ServerOptions {
+  /** The largest result, in bytes (approximately, as JSON); default 64 MB. */
+  maxResultBytes?: number;
+}
+
+class SkipSignal {
+  constructor(readonly reason: string) {}
+}
+
+/** Serves one plugin module's injectables to the host. */
+export class PluginServer {
+  #post: (batch: SandboxMessage[]) => void;
+  #outbox: SandboxMessage[] = [];
+  #services = new Map<string, Record<string, unknown>>();
+  #pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  #aborts = new Map<number, AbortController>();
+  #scopes = new Map<number, Record<string, unknown>>();
+  #injectables = new Map<string, Injectable>();
+  #nextCallId = 1;
+  #maxBytes: number;
+  #logger: PluginLogger;
+
+  /** Serves `mod`, posting batches of messages with `post`. */
+  constructor(
+    post: (batch: SandboxMessage[]) => void,
+    options: ServerOptions = {},
+  ) {
+    this.#post = post;
+    this.#maxBytes = options.maxResultBytes ?? 64_000_000;
+    const log =
+      (level: "debug" | "info" | "warning" | "error") =>
+      (message: string, props?: Record<string, unknown>) =>
+        this.#send({ t: "log", level, message: String(message), ...(props ? { props } : {}) });
+    this.#logger = {
+      debug: log("debug"),
+      info: log("info"),
+      warn: log("warning"),
+      error: log("error"),
+    };
+  }
+
+  /** Checks the module's manifest and tells the host it is ready (or why not). */
+  start(mod: Record<string, unknown>): void {
+    const manifest = mod.default as Record<string, unknown> | undefined;
+    const problems = describeProblems(manifest);
+    if (problems.length) {
+      const description = manifest && typeof manifest === "object" ? describe(manifest) : undefined;
+      this.#post([{ t: "invalid", problems, manifest: description }]);
+      return;
+    }
+    for (const i of manifest!.injectables as Injectable[]) {
+      this.#injectables.set(`${i.kind}:${i.name}`, i);
+    }
+    this.#post([{ t: "ready", manifest: describe(manifest!) }]);
+  }
+
+  /** Handles a batch of host messages. */
+  receive(batch: HostMessage[]): void {
+    for (const msg of batch) this.#handle(msg);
+  }
+
+  /** Reports an error nobody caught in plugin code. */
+  crash(error: unknown, fatal: boolean): void {
+    this.#post([{ t: "crash", error: wire(error), fatal }]);
+  }
+
+  #send(msg: SandboxMessage): void {
+    if (this.#outbox.push(msg) === 1) queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    const batch = this.#outbox.splice(0);
+    try {
+      this.#post(batch);
+    } catch {
+      // Some message cannot be sent: send one by one and fail the ones that cannot go.
+      for (const msg of batch) {
+        try {
+          this.#post([msg]);
+        } catch (e) {
+          if (msg.t !== "done") continue;
+          const error = wire(new TypeError(`cannot send the result: ${(e as Error).message}`));
+          this.#post([{ t: "done", id: msg.id, status: "fail", error }]);
+        }
+      }
+    }
+  }
+
+  #handle(msg: HostMessage): void {
+    switch (msg.t) {
+      case "run":
+        return void this.#run(msg);
+      case "create":
+        return void this.#create(msg);
+      case "invoke":
+        return void this.#invoke(msg);
+      case "validate":
+        return void this.#validate(msg);
+      case "scope":
+        this.#scopes.set(msg.id, msg.steps);
+        return;
+      case "drop":
+        this.#scopes.delete(msg.id);
+        return;
+      case "abort":
+        this.#aborts.get(msg.id)?.abort(new DOMException("The step timed out", "TimeoutError"));
+        return;
+      case "result": {
+        const p = this.#pending.get(msg.id);
+        this.#pending.delete(msg.id);
+        if (msg.ok) p?.resolve(msg.value);
+        else p?.reject(unwire(msg.error!));
+      }
+    }
+  }
+
+  /** Sends a result after checking it is plain data within the size limit. */
+  #done(id: number, value: unknown, what: string): void {
+    const problem = checkPlainData(value, this.#maxBytes);
+    if (problem) {
+      const message = `${what} ${problem.path} ${problem.message}`;
+      this.#send({ t: "done", id, status: "fail", error: { name: "TypeError", message } });
+    } else this.#send({ t: "done", id, status: "ok", value });
+  }
+
+  async #run(msg: Extract<HostMessage, { t: "run" }>): Promise<void> {
+    const controller = new AbortController();
+    this.#aborts.set(msg.id, controller);
+    try {
+      const pipe = this.#injectables.get(`pipe:${msg.pipe}`);
+      if (!pipe || pipe.kind !== "pipe") throw new TypeError(`no pipe named "${msg.pipe}"`);
+      let steps = msg.steps;
+      if (msg.scopes.length) {
+        steps = {};
+        for (const id of msg.scopes) steps = { ...steps, ...this.#scopes.get(id) };
+        steps = { ...steps, ...msg.steps };
+      }
+      const params = pipe.params ? await parse(pipe.params, msg.params) : msg.params;
+      const value = await pipe.run({
+        params: params as Record<string, unknown>,
+        services: this.#proxies(msg.services, msg.id),
+        steps: steps as never,
+        step: msg.step,
+        log: this.#logger,
+        signal: controller.signal,
+        skip(reason = "skipped by the pipe") {
+          throw new SkipSignal(reason);
+        },
+      });
+      this.#done(msg.id, value ?? {}, "the pipe returned a value whose");
+    } catch (e) {
+      if (e instanceof SkipSignal) {
+        this.#send({ t: "done", id: msg.id, status: "skip", reason: String(e.reason) });
+      } else this.#send({ t: "done", id: msg.id, status: "fail", error: wire(e) });
+    } finally {
+      this.#aborts.delete(msg.id);
+    }
+  }
+
+  async #create(msg: Extract<HostMessage, { t: "create" }>): Promise<void> {
+    try {
+      const def = this.#injectables.get(`service:${msg.name}`);
+      if (!def || def.kind !== "service") throw new TypeError(`no service named "${msg.name}"`);
+      const params = def.params ? await parse(def.params, msg.params) : msg.params;
+      const instance = await def.create(params as Record<string, unknown>, {
+        id: msg.instance,
+        services: this.#proxies(msg.services, -msg.id),
+        log: this.#logger,
+      });
+      if (instance === null || typeof instance !== "object") {
+        throw new TypeError(`create() returned ${typeof instance}; return an object of methods`);
+      }
+      this.#services.set(msg.instance, instance as Record<string, unknown>);
+      this.#send({ t: "done", id: msg.id, status: "ok" });
+    } catch (e) {
+      this.#send({ t: "done", id: msg.id, status: "fail", error: wire(e) });
+    }
+  }
+
+  async #invoke(msg: Extract<HostMessage, { t: "invoke" }>): Promise<void> {
+    try {
+      const instance = this.#services.get(msg.instance);
+      const method = instance?.[msg.method];
+      if (typeof method !== "function" || Object.hasOwn(Object.prototype, msg.method)) {
+        throw new TypeError(`service "${msg.instance}" has no method "${msg.method}"`);
+      }
+      const value = await method.apply(instance, msg.args);
+      this.#done(msg.id, value ?? null, `${msg.method}() returned a value whose`);
+    } catch (e) {
+      this.#send({ t: "done", id: msg.id, status: "fail", error: wire(e) });
+    }
+  }
+
+  async #validate(msg: Extract<HostMessage, { t: "validate" }>): Promise<void> {
+    const def = this.#injectables.get(`${msg.kind}:${msg.name}`);
+    let issues: { path: (string | number)[]; message: string }[] = [];
+    if (def?.params) {
+      const result = await def.params["~standard"].validate(msg.params);
+      issues = (result.issues ?? []).map((i) => ({
+        path: (i.path ?? []).map((p) => {
+          const key = typeof p === "object" ? p.key : p;
+          return typeof key === "number" ? key : String(key);
+        }),
+        message: i.message,
+      }));
+    }
+    this.#send({ t: "done", id: msg.id, status: "ok", value: issues });
+  }
+
+  #proxies(map: Record<string, string>, origin: number): Record<string, ServiceProxy> {
+    const out: Record<string, ServiceProxy> = {};
+    for (const [alias, instance] of Object.entries(map)) {
+      out[alias] = new Proxy({}, {
+        get: (_, method) => {
+          if (typeof method !== "string" || method === "then") return undefined;
+          return (...args: unknown[]) =>
+            new Promise((resolve, reject) => {
+              const problem = checkPlainData(args, this.#maxBytes, "args");
+              if (problem) {
+                reject(
+                  new TypeError(
+                    `cannot call ${alias}.${method}(): ${problem.path} ${problem.message}`,
+                  ),
+                );
+                return;
+              }
+              const id = this.#nextCallId++;
+              this.#pending.set(id, { resolve, reject });
+              this.#send({ t: "call", id, origin, instance, method, args });
+            });
+        },
+      }) as ServiceProxy;
+    }
+    return out;
+  }
+}
+
+async function parse(schema: StandardSchema, value: unknown): Promise<unknown> {
+  const result = await schema["~standard"].validate(value);
+  if (!result.issues) return result.value;
+  const text = result.issues.map((i) => {
+    const path = (i.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
+    return path ? `${path}: ${i.message}` : i.message;
+  });
+  throw new TypeError(`invalid params: ${text.join("; ")}`);
+}
+
+/** An error as it crosses the boundary; non-Error values are described. */
+export function wire(e: unknown): WireError {
+  if (e instanceof Error) {
+    return {
+      name: String(e.name),
+      message: String(e.message),
+      ...(e.stack ? { stack: String(e.stack) } : {}),
+    };
+  }
+  let text: string;
+  try {
+    text = typeof e === "string" ? e : JSON.stringify(e) ?? String(e);
+  } catch {
+    text = Object.prototype.toString.call(e);
+  }
+  return { name: "Error", message: `threw a non-Error value: ${text.slice(0, 500)}` };
+}
+
+function unwire(e: WireError): Error {
+  const error = new Error(e.message);
+  error.name = e.name;
+  return error;
+}
+
+function describeProblems(m: Record<string, unknown> | undefined): string[] {
+  if (m === null || typeof m !== "object") {
+    return ["the module has no default export; export default a manifest from definePlugin()"];
+  }
+  if (!Array.isArray(m.injectables)) return ['"injectables" must be a list of pipes and services'];
+  const problems: string[] = [];
+  m.injectables.forEach((i: Record<string, unknown> | null, n: number) => {
+    if (i === null || typeof i !== "object") problems.push(`injectables[${n}] is not an object`);
+    else if (i.kind === "pipe" && typeof i.run !== "function") {
+      problems.push(`injectables[${n}] ("${String(i.name)}") is a pipe without a run() function`);
+    } else if (i.kind === "service" && typeof i.create !== "function") {
+      problems.push(
+        `injectables[${n}] ("${String(i.name)}") is a service without a create() function`,
+      );
+    } else if (
+      i.params !== undefined &&
+      typeof (i.params as StandardSchema)?.["~standard"]?.validate !== "function"
+    ) {
+      problems.push(`injectables[${n}].params is not a Standard Schema (e.g. a zod schema)`);
+    }
+  });
+  return problems;
+}
+
+function describe(m: Record<string, unknown>): ManifestDescription {
+  return {
+    name: m.name,
+    version: m.version,
+    api: m.api,
+    description: m.description,
+    permissions: plain(m.permissions),
+    injectables: (Array.isArray(m.injectables) ? m.injectables : []).map((i) => ({
+      kind: i?.kind,
+      name: i?.name,
+      description: typeof i?.description === "string" ? i.description : undefined,
+      hasParams: i?.params !== undefined,
+    })),
+  };
+}
+
+function plain(v: unknown): unknown {
+  try {
+    return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
+  } catch {
+    return "unreadable";
+  }
+}

@@ -1,0 +1,177 @@
+import type { PipeOutcome, PluginRuntime, RunInput } from "../core/registry.ts";
+import type { ManifestDescription } from "./_protocol.ts";
+import { formatMs, PluginSandbox, type SandboxOptions } from "./sandbox.ts";
+
+/** How a supervised plugin is doing, for results and `plugins list`. */
+export interface PluginHealth {
+  /** Running, or quarantined until a restart is allowed. */
+  status: "running" | "quarantined";
+  /** How many times its sandbox was restarted. */
+  restarts: number;
+  /** Why it last stopped. */
+  lastError?: string;
+}
+
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+/**
+ * A plugin whose sandbox is restarted when it dies (a crash, the memory limit, a step that
+ * would not stop after its timeout). Services that lived in it are created again. Restarts back
+ * off exponentially (immediately, then 1 s, 2 s, 4 s, … up to 5 minutes); meanwhile the plugin
+ * is quarantined and its calls fail at once with the reason. A successful run ends the backoff.
+ */
+export class SupervisedPlugin implements PluginRuntime {
+  #options: SandboxOptions;
+  #sandbox: PluginSandbox;
+  #starting: Promise<PluginSandbox> | undefined;
+  #services: {
+    instance: string;
+    name: string;
+    params: unknown;
+    services: Record<string, string>;
+  }[] = [];
+  #failures = 0;
+  #restarts = 0;
+  #until = 0;
+  #reason: string | undefined;
+  #closed = false;
+  #onRestart: ((health: PluginHealth) => void) | undefined;
+
+  private constructor(options: SandboxOptions, sandbox: PluginSandbox) {
+    this.#options = options;
+    this.#sandbox = sandbox;
+  }
+
+  /** Starts the plugin's first sandbox. */
+  static async start(
+    options: SandboxOptions,
+    onRestart?: (health: PluginHealth) => void,
+  ): Promise<{ plugin: SupervisedPlugin; manifest: ManifestDescription }> {
+    let plugin: SupervisedPlugin | undefined;
+    const { sandbox, manifest } = await PluginSandbox.start({
+      ...options,
+      onExit: (reason) => {
+        if (plugin) plugin.#exited(reason);
+      },
+    });
+    plugin = new SupervisedPlugin(options, sandbox);
+    plugin.#onRestart = onRestart;
+    return { plugin, manifest };
+  }
+
+  /** Running or quarantined, restarts so far, and the last reason it stopped. */
+  get health(): PluginHealth {
+    const h: PluginHealth = {
+      status: Date.now() < this.#until || this.#sandbox.deadReason ? "quarantined" : "running",
+      restarts: this.#restarts,
+    };
+    if (this.#reason) h.lastError = this.#reason;
+    return h;
+  }
+
+  /** Undefined: a supervised plugin is never dead for good, only quarantined for a while. */
+  get deadReason(): string | undefined {
+    return this.#closed ? "stopped" : undefined;
+  }
+
+  /** Runs a pipe in the current sandbox, restarting it first if it died. */
+  async run(input: RunInput, timeoutMs: number): Promise<PipeOutcome> {
+    let sandbox: PluginSandbox;
+    try {
+      sandbox = await this.#live();
+    } catch (e) {
+      return { status: "failed", error: { name: "Error", message: (e as Error).message } };
+    }
+    const outcome = await sandbox.run(input, timeoutMs);
+    if (outcome.status !== "failed") this.#failures = 0;
+    return outcome;
+  }
+
+  /** Creates a service, and again in every later sandbox. */
+  async create(
+    instance: string,
+    name: string,
+    params: unknown,
+    services: Record<string, string>,
+  ): Promise<void> {
+    const sandbox = await this.#live();
+    await sandbox.create(instance, name, params, services);
+    this.#services.push({ instance, name, params, services });
+  }
+
+  /** Calls a method of a service that lives in this plugin. */
+  async invoke(instance: string, method: string, args: unknown[]): Promise<unknown> {
+    return (await this.#live()).invoke(instance, method, args);
+  }
+
+  /** Validates params against an injectable's schema. */
+  async validate(
+    kind: "pipe" | "service",
+    name: string,
+    params: unknown,
+  ): Promise<{ path: (string | number)[]; message: string }[]> {
+    return (await this.#live()).validate(kind, name, params);
+  }
+
+  /** Hands over a frozen scope (to the current sandbox; a new one gets it on its next run). */
+  defineScope(id: number, steps: Record<string, unknown>): void {
+    this.#sandbox.defineScope(id, steps);
+  }
+
+  /** Forgets a scope. */
+  dropScope(id: number): void {
+    this.#sandbox.dropScope(id);
+  }
+
+  /** Stops the plugin for good. */
+  terminate(reason = "stopped"): void {
+    this.#closed = true;
+    this.#sandbox.terminate(reason);
+  }
+
+  #exited(reason: string): void {
+    if (this.#closed) return;
+    this.#reason = reason;
+    const backoff = this.#failures === 0
+      ? 0
+      : Math.min(1000 * 2 ** (this.#failures - 1), MAX_BACKOFF_MS);
+    this.#failures++;
+    this.#until = Date.now() + backoff;
+    this.#options.onLog?.("warning", "Plugin sandbox stopped: {reason}; restart in {wait}", {
+      reason,
+      wait: formatMs(backoff),
+    });
+  }
+
+  async #live(): Promise<PluginSandbox> {
+    if (this.#closed) throw new Error("the plugin was stopped");
+    if (!this.#sandbox.deadReason) return this.#sandbox;
+    const wait = this.#until - Date.now();
+    if (wait > 0) {
+      throw new Error(
+        `the plugin is quarantined after "${this.#reason}"; next restart in ${formatMs(wait)}`,
+      );
+    }
+    this.#starting ??= this.#restart().finally(() => this.#starting = undefined);
+    return await this.#starting;
+  }
+
+  async #restart(): Promise<PluginSandbox> {
+    try {
+      const { sandbox } = await PluginSandbox.start({
+        ...this.#options,
+        onExit: (reason) => this.#exited(reason),
+      });
+      for (const s of this.#services) {
+        await sandbox.create(s.instance, s.name, s.params, s.services);
+      }
+      this.#sandbox = sandbox;
+      this.#restarts++;
+      this.#onRestart?.(this.health);
+      return sandbox;
+    } catch (e) {
+      this.#exited(`restart failed: ${(e as Error).message}`);
+      throw new Error(`the plugin could not be restarted: ${(e as Error).message}`);
+    }
+  }
+}
