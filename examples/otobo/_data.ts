@@ -1,0 +1,56 @@
+/**
+ * Small shared helpers for the emulator's operations: request data, results and error objects.
+ *
+ * @module
+ */
+
+/** Request data as the REST transport hands it to an operation: query, URI and body merged. */
+export type Data = Record<string, unknown>;
+
+/** What an operation answers: the HTTP status and the JSON body. */
+export interface OperationResult {
+  /** 200 for every answer an operation gives, errors included. */
+  status: number;
+  /** The JSON body. */
+  body: Record<string, unknown>;
+}
+
+/**
+ * An operation error the way `Kernel::GenericInterface::Operation::Common::ReturnError` builds
+ * it: HTTP 200 (the operation itself succeeded) and `{ Error: { ErrorCode, ErrorMessage } }`.
+ *
+ * @param code E.g. `TicketSearch.AuthFail`.
+ * @param message E.g. `TicketSearch: Authorization failing!`.
+ * @returns The result.
+ */
+export function fail(code: string, message: string): OperationResult {
+  return { status: 200, body: { Error: { ErrorCode: code, ErrorMessage: message } } };
+}
+
+/**
+ * A parameter OTOBO accepts "as STRING or as ARRAYREF", as a list of strings.
+ *
+ * @param value The raw value.
+ * @returns The strings, or undefined when the value is absent or empty.
+ */
+export function list(value: unknown): string[] | undefined {
+  if (Array.isArray(value)) {
+    const items = value.filter((v) => v !== null && v !== "").map(String);
+    return items.length ? items : undefined;
+  }
+  if (typeof value === "string" ? value.trim() !== "" : typeof value === "number") {
+    return [String(value).trim()];
+  }
+  return undefined;
+}
+
+/**
+ * Whether a value is what OTOBO's `IsHashRefWithData` accepts: an object with at least one key.
+ *
+ * @param value The value.
+ * @returns True for a non-empty plain object.
+ */
+export function isHashWithData(value: unknown): value is Data {
+  return value !== null && typeof value === "object" && !Array.isArray(value) &&
+    Object.keys(value).length > 0;
+}

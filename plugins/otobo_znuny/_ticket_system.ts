@@ -1,0 +1,152 @@
+/**
+ * The `Client` service object: otai's TicketSystem interface over OTOBO's GenericInterface.
+ *
+ * @module
+ */
+import type { Ticket, TicketChanges, TicketNote, TicketSearch } from "../../plugin.ts";
+import type { Data, OtoboClient } from "./_client.ts";
+import { OtoboError } from "./_errors.ts";
+import { noteRequest, searchRequest, ticketIds, toTicket, updateRequest } from "./_mapping.ts";
+import type { ResolvedOptions } from "./_options.ts";
+
+/** What the `Client` service offers: the TicketSystem methods, and `ping`. */
+export interface OtoboTicketSystem {
+  /** Tickets matching a search, oldest change first. */
+  search(query: TicketSearch): Promise<Ticket[]>;
+  /** One ticket, or null when OTOBO has none with that id the agent may see. */
+  get(id: string): Promise<Ticket | null>;
+  /** Applies changes; returns the updated ticket. */
+  update(id: string, changes: TicketChanges): Promise<Ticket>;
+  /** Adds an internal note. */
+  addNote(id: string, note: TicketNote): Promise<void>;
+  /** Checks that OTOBO answers and accepts the login. */
+  ping(): Promise<{ user: string; session: boolean }>;
+}
+
+/**
+ * Creates the TicketSystem over a client.
+ *
+ * @param client The HTTP client.
+ * @param options The service params.
+ * @returns The service object.
+ */
+export function createTicketSystem(
+  client: OtoboClient,
+  options: ResolvedOptions,
+): OtoboTicketSystem {
+  const mapping = { tagsField: options.tags_field };
+
+  async function getMany(ids: string[], what: string): Promise<Ticket[]> {
+    const tickets: Ticket[] = [];
+    for (let i = 0; i < ids.length; i += options.page_size) {
+      const page = ids.slice(i, i + options.page_size);
+      const data = await client.call({
+        operation: "TicketGet",
+        method: "GET",
+        route: `/Ticket/${page.map(encodeURIComponent).join(",")}`,
+        data: { AllArticles: 1, DynamicFields: 1 },
+        what,
+      });
+      const byId = new Map(
+        (Array.isArray(data.Ticket) ? data.Ticket as Data[] : []).map((t) => [
+          String(t.TicketID),
+          toTicket(t, mapping),
+        ]),
+      );
+      for (const id of page) {
+        const ticket = byId.get(id);
+        if (ticket) tickets.push(ticket);
+      }
+    }
+    return tickets;
+  }
+
+  async function get(id: string): Promise<Ticket | null> {
+    const key = checkId(id, "get");
+    // OTOBO answers AccessDenied both for a ticket that does not exist and for one the agent
+    // may not see; either way there is no such ticket for this agent.
+    if (!/^\d+$/.test(key)) return null;
+    try {
+      const [ticket] = await getMany([key], `get ticket "${key}"`);
+      return ticket ?? null;
+    } catch (e) {
+      if (e instanceof OtoboError && (e.kind === "access" || isNotFound(e.code))) return null;
+      throw e;
+    }
+  }
+
+  async function ticketUpdate(id: string, data: Data, what: string): Promise<void> {
+    await client.call({
+      operation: "TicketUpdate",
+      method: "PATCH",
+      route: `/Ticket/${encodeURIComponent(id)}`,
+      data,
+      what,
+    });
+  }
+
+  return {
+    async search(query) {
+      if (
+        !query || typeof query !== "object" || !Number.isInteger(query.limit) || query.limit < 0
+      ) {
+        throw new RangeError("Cannot search OTOBO: limit must be a whole number of 0 or more");
+      }
+      const offset = query.offset ?? 0;
+      if (!Number.isInteger(offset) || offset < 0) {
+        throw new RangeError("Cannot search OTOBO: offset must be a whole number of 0 or more");
+      }
+      if (query.limit === 0) return [];
+      const data = await client.call({
+        operation: "TicketSearch",
+        method: "POST",
+        route: "/TicketSearch",
+        data: searchRequest(query),
+        what: "search tickets",
+      });
+      const ids = ticketIds(data.TicketID).slice(offset, offset + query.limit);
+      return await getMany(ids, "get the tickets found");
+    },
+    get,
+    async update(id, changes) {
+      const key = checkId(id, "update");
+      const data = updateRequest(changes ?? {}, options.tags_field);
+      const changed = Object.keys(data).length > 0;
+      if (changed) await ticketUpdate(key, data, `update ticket "${key}"`);
+      const ticket = await get(key);
+      if (!ticket) {
+        throw new OtoboError(
+          changed
+            ? `Cannot read ticket "${key}" back from OTOBO after updating it; check that ` +
+              `"${client.user}" still has ro permission on its new queue`
+            : `Cannot update ticket "${key}" in OTOBO: there is no such ticket that ` +
+              `"${client.user}" may see`,
+          { kind: "access", operation: "TicketGet" },
+        );
+      }
+      return ticket;
+    },
+    async addNote(id, note) {
+      const key = checkId(id, "add a note to");
+      await ticketUpdate(
+        key,
+        noteRequest(note, options.note_channel),
+        `add a note to ticket "${key}"`,
+      );
+    },
+    async ping() {
+      return { user: await client.ping(), session: options.session };
+    },
+  };
+}
+
+function checkId(id: unknown, verb: string): string {
+  if ((typeof id !== "string" && typeof id !== "number") || String(id).trim() === "") {
+    throw new TypeError(`Cannot ${verb} an OTOBO ticket: the id must be a ticket id, got ${id}`);
+  }
+  return String(id).trim();
+}
+
+function isNotFound(code: string | undefined): boolean {
+  return code === "TicketGet.NotValidTicketID" || code === "TicketGet.NotTicketData";
+}
