@@ -7,8 +7,9 @@ export function guardExits(): void {
   const refuse = (what: string) => () => {
     throw new Error(`${what} is not allowed in a plugin; throw an error to fail the step`);
   };
-  Object.defineProperty(Deno, "exit", { value: refuse("Deno.exit()"), configurable: false });
+  const locked = { configurable: false, writable: false };
+  Object.defineProperty(Deno, "exit", { value: refuse("Deno.exit()"), ...locked });
   if (typeof (globalThis as { close?: unknown }).close === "function") {
-    Object.defineProperty(globalThis, "close", { value: refuse("close()"), configurable: false });
+    Object.defineProperty(globalThis, "close", { value: refuse("close()"), ...locked });
   }
 }

@@ -101,6 +101,15 @@ export async function openConfig(
     throw new ConfigError(dedupe(all));
   }
   const plan = planned.plan;
+  // Values of environment variables granted to plugins are secrets too (tokens, passwords).
+  const secrets = new Set(loaded.secrets);
+  for (const p of plugins) {
+    if (!Array.isArray(p.effective.env)) continue;
+    for (const name of p.effective.env) {
+      const value = name.includes("*") ? undefined : Deno.env.get(name);
+      if (value && value.length >= 4) secrets.add(value);
+    }
+  }
   const engine = new Engine(plan, { locate: loaded.locate });
   ready.engine = engine;
   await engine.start();
@@ -108,7 +117,7 @@ export async function openConfig(
     file,
     plan,
     plugins,
-    secrets: loaded.secrets,
+    secrets,
     run: (opts) => orchestrate(engine, plan.runners, opts),
     close,
     [Symbol.dispose]: close,

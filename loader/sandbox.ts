@@ -59,6 +59,9 @@ export interface SandboxOptions {
 
 type Done = Extract<SandboxMessage, { t: "done" }>;
 
+/** The error name of a request that a stopped sandbox never received (safe to send again). */
+export const NOT_SENT = "NotSent";
+
 /** One life of a plugin's code, confined by its isolation mode under its own permissions. */
 export class PluginSandbox implements PluginRuntime {
   #channel!: Channel;
@@ -68,6 +71,8 @@ export class PluginSandbox implements PluginRuntime {
   #dead: string | undefined;
   #options: SandboxOptions;
   #scopes = new Set<number>();
+  /** Requests held back while a timed-out pipe may still be running (see `run`). */
+  #held: (HostMessage & { id: number })[] | undefined;
   /** Runs currently in flight, with the service ids each may call. */
   readonly grants: Map<number, ReadonlySet<string>> = new Map();
 
@@ -210,6 +215,9 @@ export class PluginSandbox implements PluginRuntime {
           error: { name: "TimeoutError", message: `timed out after ${formatMs(timeoutMs)}` },
         });
         if (!late) return;
+        // The pipe may be stuck: hold new requests back until it stops (then send them) or the
+        // sandbox is stopped (then they were never sent, and a new sandbox can take them).
+        this.#held ??= [];
         const kill = setTimeout(() => {
           this.#pending.delete(id);
           this.#died(
@@ -217,7 +225,12 @@ export class PluginSandbox implements PluginRuntime {
               "its timeout, so the plugin was stopped",
           );
         }, this.#options.killAfterMs ?? 2000);
-        this.#pending.set(id, () => clearTimeout(kill));
+        this.#pending.set(id, () => {
+          clearTimeout(kill);
+          const held = this.#held ?? [];
+          this.#held = undefined;
+          for (const msg of held) this.#send(msg);
+        });
       }, timeoutMs);
     });
     const d = await Promise.race([this.#request({ t: "run", id, ...input }), timeout]);
@@ -233,10 +246,13 @@ export class PluginSandbox implements PluginRuntime {
     if (this.#dead) return;
     this.#dead = reason;
     this.#channel.terminate();
+    const held = new Set((this.#held ?? []).map((m) => m.id));
+    this.#held = undefined;
     const pending = [...this.#pending];
     this.#pending.clear();
     for (const [id, resolve] of pending) {
-      resolve({ t: "done", id, status: "fail", error: { name: "Error", message: reason } });
+      const name = held.has(id) ? NOT_SENT : "Error";
+      resolve({ t: "done", id, status: "fail", error: { name, message: reason } });
     }
   }
 
@@ -257,7 +273,8 @@ export class PluginSandbox implements PluginRuntime {
     }
     return new Promise((resolve) => {
       this.#pending.set(msg.id, resolve);
-      this.#send(msg);
+      if (this.#held) this.#held.push(msg);
+      else this.#send(msg);
     });
   }
 

@@ -1,6 +1,6 @@
 import type { PipeOutcome, PluginRuntime, RunInput } from "../core/registry.ts";
 import type { ManifestDescription } from "./_protocol.ts";
-import { formatMs, PluginSandbox, type SandboxOptions } from "./sandbox.ts";
+import { formatMs, NOT_SENT, PluginSandbox, type SandboxOptions } from "./sandbox.ts";
 
 /** How a supervised plugin is doing, for results and `plugins list`. */
 export interface PluginHealth {
@@ -82,7 +82,15 @@ export class SupervisedPlugin implements PluginRuntime {
     } catch (e) {
       return { status: "failed", error: { name: "Error", message: (e as Error).message } };
     }
-    const outcome = await sandbox.run(input, timeoutMs);
+    let outcome = await sandbox.run(input, timeoutMs);
+    if (outcome.status === "failed" && outcome.error.name === NOT_SENT) {
+      // Its sandbox was stopped before it received the request: run it in the next one.
+      try {
+        outcome = await (await this.#live()).run(input, timeoutMs);
+      } catch (e) {
+        return { status: "failed", error: { name: "Error", message: (e as Error).message } };
+      }
+    }
     if (outcome.status !== "failed") this.#failures = 0;
     return outcome;
   }
@@ -101,7 +109,12 @@ export class SupervisedPlugin implements PluginRuntime {
 
   /** Calls a method of a service that lives in this plugin. */
   async invoke(instance: string, method: string, args: unknown[]): Promise<unknown> {
-    return (await this.#live()).invoke(instance, method, args);
+    try {
+      return await (await this.#live()).invoke(instance, method, args);
+    } catch (e) {
+      if ((e as Error).name !== NOT_SENT) throw e;
+      return await (await this.#live()).invoke(instance, method, args);
+    }
   }
 
   /** Validates params against an injectable's schema. */
