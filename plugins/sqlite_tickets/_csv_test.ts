@@ -1,0 +1,83 @@
+import { deepStrictEqual } from "node:assert/strict";
+import { type CsvRecord, parseCsv } from "./_csv.ts";
+
+const CASES: [string, string, CsvRecord[]][] = [
+  ["plain fields, LF", "a,b\n1,2\n", [{ line: 1, fields: ["a", "b"] }, {
+    line: 2,
+    fields: ["1", "2"],
+  }]],
+  ["CRLF and no final line break", "a,b\r\n1,2", [{ line: 1, fields: ["a", "b"] }, {
+    line: 2,
+    fields: ["1", "2"],
+  }]],
+  ["a quoted comma", '"x,y",z\n', [{ line: 1, fields: ["x,y", "z"] }]],
+  ["doubled quotes", '"say ""hi""",""\n', [{ line: 1, fields: ['say "hi"', ""] }]],
+  [
+    "line breaks inside quotes count toward the next record's line",
+    'h\n"one\r\ntwo\nthree"\nnext\n',
+    [
+      { line: 1, fields: ["h"] },
+      { line: 2, fields: ["one\r\ntwo\nthree"] },
+      { line: 5, fields: ["next"] },
+    ],
+  ],
+  ["empty fields and a trailing comma", ",a,\n", [{ line: 1, fields: ["", "a", ""] }]],
+  ["a byte order mark is ignored", "\ufeffid\n1\n", [{ line: 1, fields: ["id"] }, {
+    line: 2,
+    fields: ["1"],
+  }]],
+  ["blank lines are skipped", "a\n\n\r\nb\n", [{ line: 1, fields: ["a"] }, {
+    line: 4,
+    fields: ["b"],
+  }]],
+  ["a lone CR ends a line", "a\rb", [{ line: 1, fields: ["a"] }, { line: 2, fields: ["b"] }]],
+  [
+    "text after a closing quote is an error; the next line is read",
+    '"a"b,c\nok\n',
+    [
+      {
+        line: 1,
+        error: "field 1 has text after its closing quote; quote the whole field and double " +
+          "any quote inside it",
+      },
+      { line: 2, fields: ["ok"] },
+    ],
+  ],
+  [
+    "a quote in an unquoted field is an error",
+    'x,5" screen\nok\n',
+    [
+      {
+        line: 1,
+        error: "field 2 has a quote but is not quoted; quote the whole field and double the " +
+          "quote inside it",
+      },
+      { line: 2, fields: ["ok"] },
+    ],
+  ],
+  [
+    "an unclosed quote is an error at the line it opens",
+    'a\n"never\nclosed\n',
+    [
+      { line: 1, fields: ["a"] },
+      { line: 2, error: "the quoted field is never closed; close it with a double quote" },
+    ],
+  ],
+];
+
+Deno.test("parseCsv() reads RFC 4180 records with their line numbers", async (t) => {
+  for (const [name, text, expected] of CASES) {
+    await t.step(name, () => deepStrictEqual([...parseCsv(text)], expected));
+  }
+});
+
+Deno.test("parseCsv() reads a large file quickly", () => {
+  const row = '1,"a ""quoted"", multi\nline",plain,x;y\r\n';
+  const text = "id,body,queue,tags\r\n" + row.repeat(20_000);
+  const t0 = performance.now();
+  let n = 0;
+  for (const r of parseCsv(text)) if (r.fields?.length === 4) n++;
+  deepStrictEqual(n, 20_001);
+  const ms = performance.now() - t0;
+  if (ms > 1000) throw new Error(`parsing 20k rows took ${ms.toFixed(0)}ms`);
+});
