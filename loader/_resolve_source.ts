@@ -47,12 +47,19 @@ export async function resolveSource(
   const from = entry.from;
   if (!/^(https?|jsr):/.test(from)) {
     const url = from.startsWith("file:") ? new URL(from) : new URL(from, baseUrl);
+    let stat: Deno.FileInfo | undefined;
     try {
-      await Deno.stat(url);
+      stat = await Deno.stat(url);
     } catch {
       throw new Error(
         `Cannot load plugin "${from}": no file at ${fileURLToPath(url)}; paths are relative to ` +
           "the config file",
+      );
+    }
+    if (!stat.isFile) {
+      throw new Error(
+        `Cannot load plugin "${from}": ${fileURLToPath(url)} is not a file; point from: at the ` +
+          "plugin's module (e.g. mod.ts)",
       );
     }
     return { importSpecifier: url.href, importHosts: [], source: { specifier: url.href } };

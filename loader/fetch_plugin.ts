@@ -306,13 +306,19 @@ function explain(specifier: string, error: string, options: FetchOptions): strin
   return `${what}: ${oneLine(error)}`;
 }
 
+const ANSI = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
+
+function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
 function oneLine(text: string): string {
-  return text.replace(/\x1b\[[0-9;]*m/g, "").split("\n").map((l) => l.trim()).filter(Boolean)
+  return stripAnsi(text).split("\n").map((l) => l.trim()).filter(Boolean)
     .join(" ").slice(0, 300);
 }
 
 function lastLine(stderr: string): string {
-  const lines = stderr.replace(/\x1b\[[0-9;]*m/g, "").split("\n").filter((l) =>
+  const lines = stripAnsi(stderr).split("\n").filter((l) =>
     l.trim() && !/^\s*(Download|Stack backtrace|\d+: <unknown>)/.test(l)
   );
   return lines.join(" ") || "deno info failed";

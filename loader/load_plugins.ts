@@ -5,6 +5,7 @@ import type { PluginEntry } from "../core/config/schema.ts";
 import { pluginEntrySchema } from "../core/config/schema.ts";
 import type { Diagnostic } from "../core/errors.ts";
 import { checkManifest } from "../core/manifest.ts";
+import { parseDuration } from "../core/duration.ts";
 import { effectivePermissions, grantYaml, PERMISSION_NAMES } from "../core/permissions.ts";
 import type { PluginHandle } from "../core/registry.ts";
 import type { PermissionName, Permissions } from "../core/types.ts";
@@ -203,6 +204,7 @@ async function loadOne(
     }
   }
   let runtime: SupervisedPlugin;
+  const killAfterMs = killAfter(loaded);
   try {
     ({ plugin: runtime } = await SupervisedPlugin.start({
       url,
@@ -210,6 +212,7 @@ async function loadOne(
       isolation,
       ...(entry.limits?.memory_mb ? { memoryMb: entry.limits.memory_mb } : {}),
       ...(entry.limits?.result_mb ? { maxResultBytes: entry.limits.result_mb * 1e6 } : {}),
+      ...(killAfterMs ? { killAfterMs } : {}),
       ...(options.source?.denoArgs ? { denoArgs: options.source.denoArgs } : {}),
       ...(options.source?.cwd ? { cwd: options.source.cwd } : {}),
       onLog: (level, message, props) => options.onLog?.(prefix, level, message, props),
@@ -247,6 +250,16 @@ function absolutePaths(p: Permissions, base: string): Permissions {
       : v;
   }
   return out;
+}
+
+function killAfter(loaded: LoadedConfig): number | undefined {
+  const v = (loaded.raw as { defaults?: { kill_after?: unknown } } | undefined)?.defaults
+    ?.kill_after;
+  try {
+    return typeof v === "string" || typeof v === "number" ? parseDuration(v) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first effective permission this process does not hold itself, if any. */

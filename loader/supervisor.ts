@@ -47,14 +47,13 @@ export class SupervisedPlugin implements PluginRuntime {
     options: SandboxOptions,
     onRestart?: (health: PluginHealth) => void,
   ): Promise<{ plugin: SupervisedPlugin; manifest: ManifestDescription }> {
-    let plugin: SupervisedPlugin | undefined;
+    const holder: { plugin?: SupervisedPlugin } = {};
     const { sandbox, manifest } = await PluginSandbox.start({
       ...options,
-      onExit: (reason) => {
-        if (plugin) plugin.#exited(reason);
-      },
+      onExit: (reason) => holder.plugin?.exited(reason),
     });
-    plugin = new SupervisedPlugin(options, sandbox);
+    const plugin = new SupervisedPlugin(options, sandbox);
+    holder.plugin = plugin;
     plugin.#onRestart = onRestart;
     return { plugin, manifest };
   }
@@ -142,7 +141,8 @@ export class SupervisedPlugin implements PluginRuntime {
     this.#sandbox.terminate(reason);
   }
 
-  #exited(reason: string): void {
+  /** Records that the current sandbox died (called by the sandbox). */
+  exited(reason: string): void {
     if (this.#closed) return;
     this.#reason = reason;
     const backoff = this.#failures === 0
@@ -173,7 +173,7 @@ export class SupervisedPlugin implements PluginRuntime {
     try {
       const { sandbox } = await PluginSandbox.start({
         ...this.#options,
-        onExit: (reason) => this.#exited(reason),
+        onExit: (reason) => this.exited(reason),
       });
       for (const s of this.#services) {
         await sandbox.create(s.instance, s.name, s.params, s.services);
@@ -183,7 +183,7 @@ export class SupervisedPlugin implements PluginRuntime {
       this.#onRestart?.(this.health);
       return sandbox;
     } catch (e) {
-      this.#exited(`restart failed: ${(e as Error).message}`);
+      this.exited(`restart failed: ${(e as Error).message}`);
       throw new Error(`the plugin could not be restarted: ${(e as Error).message}`);
     }
   }

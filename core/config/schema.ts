@@ -97,7 +97,9 @@ export interface Config {
   /** Services to create. */
   services?: ServiceEntry[] | undefined;
   /** Defaults for steps. */
-  defaults?: { timeout?: number | string | undefined } | undefined;
+  defaults?:
+    | { timeout?: number | string | undefined; kill_after?: number | string | undefined }
+    | undefined;
   /** Limits on fetching remote plugins. */
   fetch?: { timeout?: number | string | undefined; max_size_mb?: number | undefined } | undefined;
   /** Runners. */
@@ -202,7 +204,8 @@ export const configSchema: z.ZodType<Config> = z.strictObject({
   otai: z.string().optional(),
   plugins: z.array(pluginEntrySchema).optional(),
   services: z.array(serviceEntrySchema).optional(),
-  defaults: z.strictObject({ timeout: duration.optional() }).optional(),
+  defaults: z.strictObject({ timeout: duration.optional(), kill_after: duration.optional() })
+    .optional(),
   fetch: z.strictObject({
     timeout: duration.optional(),
     max_size_mb: z.number().positive().optional(),

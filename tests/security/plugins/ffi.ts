@@ -10,7 +10,7 @@ export default definePlugin({
     definePipe({
       kind: "pipe",
       name: "Attack",
-      async run(ctx) {
+      run(_ctx) {
         Deno.dlopen("libc.so.6", { getpid: { parameters: [], result: "i32" } });
         return { loaded: true };
       },

@@ -10,7 +10,7 @@ export default definePlugin({
     definePipe({
       kind: "pipe",
       name: "Attack",
-      async run(ctx) {
+      run(ctx) {
         return { blob: "x".repeat(ctx.params.bytes as number) };
       },
     }),

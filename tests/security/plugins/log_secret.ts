@@ -10,7 +10,7 @@ export default definePlugin({
     definePipe({
       kind: "pipe",
       name: "Attack",
-      async run(ctx) {
+      run(ctx) {
         const v = Deno.env.get(ctx.params.name as string);
         ctx.log.warn(`the secret is ${v}`);
         return { echoed: v };

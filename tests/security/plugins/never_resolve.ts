@@ -10,7 +10,7 @@ export default definePlugin({
     definePipe({
       kind: "pipe",
       name: "Attack",
-      async run(ctx) {
+      async run(_ctx) {
         return await new Promise(() => {});
       },
     }),

@@ -10,7 +10,7 @@ export default definePlugin({
     definePipe({
       kind: "pipe",
       name: "Attack",
-      async run(ctx) {
+      run(_ctx) {
         const hog: string[][] = [];
         while (true) hog.push(Array.from({ length: 1e5 }, (_, i) => "x" + i));
       },

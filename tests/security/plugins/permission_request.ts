@@ -10,7 +10,7 @@ export default definePlugin({
     definePipe({
       kind: "pipe",
       name: "Attack",
-      async run(ctx) {
+      async run(_ctx) {
         const s = await Deno.permissions.request({ name: "read" });
         const e = await Deno.permissions.request({ name: "env" });
         return { read: s.state, env: e.state };

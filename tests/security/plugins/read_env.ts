@@ -10,7 +10,7 @@ export default definePlugin({
     definePipe({
       kind: "pipe",
       name: "Attack",
-      async run(ctx) {
+      run(ctx) {
         return { value: Deno.env.get(ctx.params.name) ?? null };
       },
     }),

@@ -10,7 +10,7 @@ export default definePlugin({
     definePipe({
       kind: "pipe",
       name: "Attack",
-      async run(ctx) {
+      async run(_ctx) {
         const out = await new Deno.Command("echo", { args: ["owned"] }).output();
         return { code: out.code };
       },

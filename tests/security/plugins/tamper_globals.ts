@@ -10,7 +10,7 @@ export default definePlugin({
     definePipe({
       kind: "pipe",
       name: "Attack",
-      async run(ctx) {
+      run(_ctx) {
         (Object.prototype as Record<string, unknown>).polluted = "yes";
         globalThis.fetch = (() => {
           throw new Error("hijacked");

@@ -10,7 +10,7 @@ export default definePlugin({
     definePipe({
       kind: "pipe",
       name: "Attack",
-      async run(ctx) {
+      run(_ctx) {
         throw { code: 42, secret: "nope" };
       },
     }),

@@ -10,7 +10,7 @@ export default definePlugin({
     definePipe({
       kind: "pipe",
       name: "Attack",
-      async run(ctx) {
+      run(_ctx) {
         Promise.reject(new Error("nobody catches this"));
         setTimeout(() => {
           throw new Error("nor this");
