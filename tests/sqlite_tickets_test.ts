@@ -73,6 +73,7 @@ orchestrator:
     deepStrictEqual(step(results, "import").data, {
       imported: 3,
       skipped: 1,
+      existing: 0,
       errors: [{
         line: 6,
         message: "field 2 has text after its closing quote; quote the whole field and double " +

@@ -12,6 +12,8 @@ export interface ImportResult {
   imported: number;
   /** Malformed rows left out. */
   skipped: number;
+  /** With `only_new`: rows left out because a ticket with their id exists. */
+  existing: number;
   /** Why rows were left out, with the line each starts on (the first 100). */
   errors: { line: number; message: string }[];
 }
@@ -54,7 +56,8 @@ export function importFormat(path: string, format?: unknown): ImportFormat {
 /**
  * Upserts the tickets of an import file's text by id, in one transaction. A malformed row is
  * reported and left out; it never stops the import. Fields a row does not give keep their
- * stored value; tickets a row does not change are not rewritten.
+ * stored value; tickets a row does not change are not rewritten. With `onlyNew`, rows whose
+ * id is already stored are left alone (so seeding a store again keeps what automation changed).
  *
  * @param sql The store's statements.
  * @param text The file's text.
@@ -80,9 +83,10 @@ export function importFormat(path: string, format?: unknown): ImportFormat {
 export function importText(
   sql: Statements,
   text: string,
-  options: { format: ImportFormat; at: string },
+  options: { format: ImportFormat; at: string; onlyNew?: boolean },
 ): ImportResult {
-  const result: ImportResult = { imported: 0, skipped: 0, errors: [] };
+  const result: ImportResult = { imported: 0, skipped: 0, existing: 0, errors: [] };
+  const write = options.onlyNew ? sql.insertNew : sql.upsert;
   sql.transaction(() => {
     for (const item of readRecords(text, options.format)) {
       if (item.error !== undefined) {
@@ -93,7 +97,7 @@ export function importText(
         continue;
       }
       const r = item.record;
-      sql.upsert.run(
+      const { changes } = write.run(
         r.id,
         r.subject,
         r.body,
@@ -105,7 +109,8 @@ export function importText(
         r.tags && JSON.stringify(r.tags),
         r.updated_at ?? options.at,
       );
-      result.imported++;
+      if (options.onlyNew && changes === 0) result.existing++;
+      else result.imported++;
     }
   });
   return result;

@@ -17,6 +17,7 @@ Deno.test("TicketStore.importFile() imports CSV, reporting malformed rows by lin
   deepStrictEqual(result, {
     imported: 4,
     skipped: 2,
+    existing: 0,
     errors: [
       {
         line: 5,
@@ -162,4 +163,17 @@ Deno.test("TicketStore.importFile() keeps the first 100 errors and counts all", 
   const result = await s.store.importFile(await s.write("bad.csv", text));
   deepStrictEqual([result.imported, result.skipped, result.errors.length], [0, 250, 100]);
   deepStrictEqual(result.errors.at(-1)!.line, 101);
+});
+
+Deno.test("TicketStore.importFile() with only_new leaves stored tickets alone", async () => {
+  await using s = await tempStore();
+  const file = `${s.dir}/seed.csv`;
+  await Deno.writeTextFile(file, "id,subject,queue\n1,Printer,Inbox\n2,VPN,Inbox\n");
+  deepStrictEqual((await s.store.importFile(file)).imported, 2);
+  s.store.update("1", { queue: "IT" });
+  await Deno.writeTextFile(file, "id,subject,queue\n1,Printer,Inbox\n2,VPN,Inbox\n3,Mail,Inbox\n");
+  const again = await s.store.importFile(file, { only_new: true });
+  deepStrictEqual([again.imported, again.existing], [1, 2]);
+  deepStrictEqual(s.store.get("1")?.queue, "IT");
+  deepStrictEqual(s.store.get("3")?.queue, "Inbox");
 });

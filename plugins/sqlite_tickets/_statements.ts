@@ -42,6 +42,8 @@ export interface Statements {
   record: StatementSync;
   /** `(id, subject, body, queue, priority, state, type, customer, tags, updated_at)`. */
   upsert: StatementSync;
+  /** Inserts a ticket unless one with its id exists (then changes nothing). */
+  insertNew: StatementSync;
   /** Runs `fn` in one `BEGIN IMMEDIATE` transaction: all of it is written, or none. */
   transaction<T>(fn: () => T): T;
 }
@@ -106,6 +108,11 @@ export function prepareStatements(db: DatabaseSync): Statements {
         named.map((c, i) => `${c} = ${given(i + 2, c)}`).join(", ") +
         `, updated_at = ?10 WHERE (${named.map((c, i) => given(i + 2, c)).join(", ")}) ` +
         `IS NOT (${columns})`,
+    ),
+    insertNew: p(
+      `INSERT INTO tickets (id, ${columns}, updated_at) VALUES (?1, ` +
+        `COALESCE(?2, ''), COALESCE(?3, ''), COALESCE(?4, ''), COALESCE(?5, ''), ?6, ?7, ?8, ` +
+        `COALESCE(?9, '[]'), ?10) ON CONFLICT (id) DO NOTHING`,
     ),
     transaction<T>(fn: () => T): T {
       begin.run();

@@ -158,11 +158,15 @@ export class TicketStore implements TicketSystem {
    * Imports tickets from a CSV or JSONL file, upserting by id, in one transaction.
    *
    * @param path The file (relative to the working directory).
-   * @param options `format` when the extension does not say it.
+   * @param options `format` when the extension does not say it; `only_new` to leave tickets
+   * that are already stored alone.
    * @returns How many rows were imported and skipped, and why rows were skipped.
    * @throws {Error} When the file cannot be read or its CSV header is unusable.
    */
-  async importFile(path: string, options: { format?: ImportFormat } = {}): Promise<ImportResult> {
+  async importFile(
+    path: string,
+    options: { format?: ImportFormat; only_new?: boolean } = {},
+  ): Promise<ImportResult> {
     checkName(path, { action: "import tickets", name: "path" });
     const format = importFormat(path, options?.format);
     let text: string;
@@ -176,7 +180,13 @@ export class TicketStore implements TicketSystem {
       );
     }
     try {
-      return this.#write(() => importText(this.#sql, text, { format, at: this.#time() }));
+      return this.#write(() =>
+        importText(this.#sql, text, {
+          format,
+          at: this.#time(),
+          onlyNew: options?.only_new === true,
+        })
+      );
     } catch (e) {
       if (e instanceof SyntaxError) {
         throw new SyntaxError(`Cannot import "${path}": ${e.message}`);

@@ -85,6 +85,7 @@ const serviceParams = z.object({
 const importParams = z.object({
   path: z.string().min(1),
   format: z.enum(["csv", "jsonl"]).optional(),
+  only_new: z.boolean().optional(),
 });
 
 const revertParams = z.object({ run: z.string().min(1).optional(), since: time.optional() })
@@ -119,8 +120,11 @@ const importPipe = definePipe<z.output<typeof importParams>>({
   description: "Imports tickets from a CSV or JSONL file into the injected tickets store",
   params: importParams,
   async run(ctx) {
-    const { path, format } = ctx.params;
-    return await store(ctx).importFile(path, format === undefined ? {} : { format });
+    const { path, format, only_new } = ctx.params;
+    return await store(ctx).importFile(path, {
+      ...(format === undefined ? {} : { format }),
+      ...(only_new === undefined ? {} : { only_new }),
+    });
   },
 });
 
