@@ -61,7 +61,7 @@ export type {
   RunInput,
   WireError,
 } from "./core/registry.ts";
-export type { RunnerResult, StepResult } from "./core/engine.ts";
+export type { Progress, RunnerResult, RunOptions, StepResult } from "./core/engine.ts";
 export type { Plan, PlannedRunner, PlannedService, PlannedStep } from "./core/plan.ts";
 export type { OrchestrateOptions } from "./core/orchestrator.ts";
 export { openConfig } from "./loader/open_config.ts";

@@ -1,4 +1,4 @@
-import type { RunnerResult } from "../core/engine.ts";
+import type { Progress, RunnerResult } from "../core/engine.ts";
 import type { OpenConfig } from "../loader/open_config.ts";
 import { PERMISSION_NAMES } from "../core/permissions.ts";
 import { API_VERSION } from "../core/api_version.ts";
@@ -99,6 +99,52 @@ function describePermissions(perms: unknown): string {
     p[n] === true ? `${n}: all` : `${n}: ${(p[n] as string[]).join(", ")}`
   );
   return granted.length ? granted.join("; ") : "none";
+}
+
+/**
+ * The `report` texts of top-level step data (e.g. from `base:Report`), each as a block under
+ * the summary table.
+ */
+export function reports(results: RunnerResult[]): string {
+  let out = "";
+  for (const r of results) {
+    for (const s of r.steps) {
+      const report = (s.data as { report?: unknown } | undefined)?.report;
+      if (typeof report === "string" && report.trim()) out += `\n${report.trimEnd()}\n`;
+    }
+  }
+  return out;
+}
+
+/** A progress line on a terminal for long `for_each` steps: done/total, rate, ETA. */
+export class ProgressLine {
+  #shown = false;
+  #encoder = new TextEncoder();
+
+  /** Redraws the line (only once a step has run for a second). */
+  update(p: Progress): void {
+    if (p.elapsed_ms < 1000 && p.done < p.total) return;
+    const rate = p.done / Math.max(p.elapsed_ms / 1000, 0.001);
+    const eta = rate > 0 ? (p.total - p.done) / rate : 0;
+    const text = `${p.runner}.${p.step}: ${p.done}/${p.total} items` +
+      (p.failed ? ` (${p.failed} failed)` : "") +
+      `, ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)}/s` +
+      (p.done < p.total ? `, ETA ${formatEta(eta)}` : "");
+    Deno.stderr.writeSync(this.#encoder.encode(`\r\x1b[2K${text}`));
+    this.#shown = true;
+  }
+
+  /** Removes the line. */
+  clear(): void {
+    if (this.#shown) Deno.stderr.writeSync(this.#encoder.encode("\r\x1b[2K"));
+    this.#shown = false;
+  }
+}
+
+function formatEta(seconds: number): string {
+  if (seconds < 60) return `${Math.ceil(seconds)}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m${Math.round(seconds % 60)}s`;
+  return `${Math.floor(seconds / 3600)}h${Math.round((seconds % 3600) / 60)}m`;
 }
 
 function detail(s: RunnerResult["steps"][number]): string {

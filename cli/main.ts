@@ -4,7 +4,15 @@ import { API_VERSION } from "../core/api_version.ts";
 import { ConfigError } from "../core/errors.ts";
 import { openConfig } from "../loader/open_config.ts";
 import { redact, setupLogging } from "./_logging.ts";
-import { checkReport, pluginInfoText, pluginListText, summaryTable } from "./_output.ts";
+import {
+  checkReport,
+  pluginInfoText,
+  pluginListText,
+  ProgressLine,
+  reports,
+  summaryTable,
+} from "./_output.ts";
+import type { Progress } from "../core/engine.ts";
 import { fetchConfigPlugins } from "../loader/lock_config.ts";
 import { inspectPlugin } from "../loader/inspect_plugin.ts";
 import { listPlugins } from "../loader/list_plugins.ts";
@@ -169,22 +177,42 @@ async function run(file: string, json: boolean, modes: Modes): Promise<number> {
   Deno.addSignalListener("SIGINT", stop);
   if (Deno.build.os !== "windows") Deno.addSignalListener("SIGTERM", stop);
   let results;
+  const progress = Deno.stderr.isTerminal() && !json ? new ProgressLine() : undefined;
   try {
-    results = await app.run({ signal: controller.signal });
+    results = await app.run({
+      signal: controller.signal,
+      ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
+    });
   } finally {
+    progress?.clear();
     Deno.removeSignalListener("SIGINT", stop);
     if (Deno.build.os !== "windows") Deno.removeSignalListener("SIGTERM", stop);
   }
   const failed = results.some((r) => r.status === "failed");
+  const plugins = app.plugins.map((p) => ({
+    prefix: p.prefix,
+    isolation: p.isolation,
+    ...(p.runtime.health ?? { status: "running", restarts: 0 }),
+  }));
   if (json) {
     const doc = {
       config: file,
       status: failed ? "failed" : "succeeded",
       duration_ms: Date.now() - started,
       runners: results,
+      plugins,
     };
     print(redact(JSON.stringify(doc, null, 2), secrets) + "\n", 0);
-  } else print(redact(summaryTable(results, Date.now() - started), secrets), 0);
+  } else {
+    let text = summaryTable(results, Date.now() - started);
+    const troubled = plugins.filter((p) => p.restarts > 0 || p.status !== "running");
+    for (const p of troubled) {
+      text += `plugin ${p.prefix}: ${p.status}, restarted ${p.restarts} time(s)` +
+        `${"lastError" in p && p.lastError ? `; last: ${p.lastError}` : ""}\n`;
+    }
+    text += reports(results);
+    print(redact(text, secrets), 0);
+  }
   return failed ? 1 : 0;
 }
 

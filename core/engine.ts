@@ -31,6 +31,30 @@ export interface RunnerResult {
   steps: StepResult[];
 }
 
+/** How far a `for_each` has come, for progress displays. */
+export interface Progress {
+  /** The runner. */
+  runner: string;
+  /** The `for_each` step. */
+  step: string;
+  /** Items finished (succeeded, failed or skipped). */
+  done: number;
+  /** Items that failed. */
+  failed: number;
+  /** Items in all. */
+  total: number;
+  /** Milliseconds since the step started. */
+  elapsed_ms: number;
+}
+
+/** Options for one runner cycle. */
+export interface RunOptions {
+  /** Stops the cycle: no new step or item starts; items in flight finish. */
+  signal?: AbortSignal | undefined;
+  /** Called as `for_each` items finish (at most every 200 ms, and at the end). */
+  onProgress?: ((progress: Progress) => void) | undefined;
+}
+
 /** Options for {@linkcode Engine}. */
 export interface EngineOptions {
   /** Where a config path sits, for messages. */
@@ -108,8 +132,9 @@ export class Engine {
   async runRunner(
     runner: PlannedRunner,
     cycle: number,
-    signal?: AbortSignal,
+    options: RunOptions = {},
   ): Promise<RunnerResult> {
+    const { signal } = options;
     const started = Date.now();
     const steps: Record<string, StepState> = {};
     const results: StepResult[] = [];
@@ -118,7 +143,7 @@ export class Engine {
     for (const step of runner.steps) {
       if (signal?.aborted) break;
       const t0 = Date.now();
-      const state = await this.#runStep(runner, step, steps, frame, signal);
+      const state = await this.#runStep(runner, step, steps, frame, options);
       steps[step.id] = state;
       results.push({
         id: step.id,
@@ -153,7 +178,7 @@ export class Engine {
     step: PlannedStep,
     local: Record<string, StepState>,
     frame: Frame,
-    signal?: AbortSignal,
+    options: RunOptions,
   ): Promise<StepState> {
     const plugin = step.pipe?.plugin;
     const scope = {
@@ -167,7 +192,7 @@ export class Engine {
       if (step.condition && !step.condition(scope)) {
         return { status: "skipped", reason: "condition is false" };
       }
-      if (step.forEach) return await this.#runLoop(runner, step, local, frame, scope, signal);
+      if (step.forEach) return await this.#runLoop(runner, step, local, frame, scope, options);
       const entry = step.pipe!;
       for (const dep of Object.values(step.injects)) {
         const s = this.#services.get(dep);
@@ -197,8 +222,9 @@ export class Engine {
     local: Record<string, StepState>,
     frame: Frame,
     scope: Record<string, unknown>,
-    signal?: AbortSignal,
+    options: RunOptions,
   ): Promise<StepState> {
+    const { signal, onProgress } = options;
     const items = step.forEach!.render(scope);
     if (!Array.isArray(items)) {
       throw new TypeError(`for_each yielded ${items === null ? "null" : typeof items}, not a list`);
@@ -211,6 +237,20 @@ export class Engine {
     };
     const data = { succeeded: 0, failed: 0, skipped: 0, failures: [] as unknown[] };
     let next = 0;
+    const started = Date.now();
+    let reported = 0;
+    const progress = (force: boolean) => {
+      if (!onProgress || (!force && Date.now() - reported < 200)) return;
+      reported = Date.now();
+      onProgress({
+        runner: runner.id,
+        step: step.id,
+        done: data.succeeded + data.failed + data.skipped,
+        failed: data.failed,
+        total: items.length,
+        elapsed_ms: Date.now() - started,
+      });
+    };
     const worker = async () => {
       while (next < items.length && !signal?.aborted) {
         const index = next++;
@@ -219,7 +259,7 @@ export class Engine {
         const itemSteps: Record<string, StepState> = {};
         let status: "succeeded" | "failed" | "skipped" = "skipped";
         for (const sub of step.steps) {
-          const state = await this.#runStep(runner, sub, itemSteps, itemFrame, signal);
+          const state = await this.#runStep(runner, sub, itemSteps, itemFrame, options);
           itemSteps[sub.id] = state;
           if (state.status === "succeeded" && status === "skipped") status = "succeeded";
           if (state.status === "failed") {
@@ -233,12 +273,22 @@ export class Engine {
           }
         }
         data[status]++;
+        progress(false);
       }
     };
     try {
       await Promise.all(Array.from({ length: Math.min(step.concurrency, items.length) }, worker));
     } finally {
       for (const p of this.#pluginsIn(step.steps)) p.runtime.dropScope(frozen.id);
+    }
+    progress(true);
+    const notStarted = items.length - (data.succeeded + data.failed + data.skipped);
+    if (notStarted > 0) {
+      return {
+        status: "failed",
+        data: { ...data, not_started: notStarted },
+        error: `stopped before ${notStarted} of ${items.length} items started`,
+      };
     }
     if (data.failed) {
       return { status: "failed", data, error: `${data.failed} of ${items.length} items failed` };

@@ -1,6 +1,6 @@
 import { Cron } from "croner";
 import { getLogger } from "@logtape/logtape";
-import type { Engine, RunnerResult } from "./engine.ts";
+import type { Engine, Progress, RunnerResult } from "./engine.ts";
 import type { PlannedRunner } from "./plan.ts";
 
 const log = getLogger(["otai", "orchestrator"]);
@@ -11,6 +11,8 @@ export interface OrchestrateOptions {
   signal?: AbortSignal;
   /** Called after every finished cycle. */
   onCycle?: (result: RunnerResult) => void;
+  /** Called as `for_each` items finish. */
+  onProgress?: (progress: Progress) => void;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function orchestrate(
     let cycle = 0;
     let last: RunnerResult;
     do {
-      last = await engine.runRunner(runner, ++cycle, signal);
+      last = await engine.runRunner(runner, ++cycle, { signal, onProgress: options.onProgress });
       options.onCycle?.(last);
       if (runner.intervalMs === undefined && runner.cron === undefined) break;
       const wait = runner.intervalMs ?? msUntilNext(runner.cron!);

@@ -130,7 +130,12 @@ export async function planConfig(
   });
 
   const defaultTimeout = raw.defaults?.timeout;
-  const planSteps = (steps: unknown, base: ConfigPath, timeout: unknown): PlannedStep[] =>
+  const planSteps = (
+    steps: unknown,
+    base: ConfigPath,
+    timeout: unknown,
+    concurrency?: number,
+  ): PlannedStep[] =>
     (Array.isArray(steps) ? steps : [steps]).map((s: StepConfig, j) => {
       const path = [...base, j];
       const pipe = lookup(s?.use, "pipe", [...path, "use"]);
@@ -147,8 +152,10 @@ export async function planConfig(
         injects: s?.injects ?? {},
         timeoutMs: toMs(s?.timeout ?? timeout ?? defaultTimeout) ?? DEFAULT_TIMEOUT_MS,
         continueOnError: s?.continue_on_error === true,
-        concurrency: s?.concurrency ?? 1,
-        steps: s?.steps ? planSteps(s.steps, [...path, "steps"], s.timeout ?? timeout) : [],
+        concurrency: s?.concurrency ?? concurrency ?? 1,
+        steps: s?.steps
+          ? planSteps(s.steps, [...path, "steps"], s.timeout ?? timeout, concurrency)
+          : [],
       };
       if (pipe) planned.pipe = pipe;
       try {
@@ -165,7 +172,7 @@ export async function planConfig(
     const runner: PlannedRunner = {
       id: r.id,
       params: r.params ?? {},
-      steps: planSteps(r.run, ["orchestrator", "runners", i, "run"], r.timeout),
+      steps: planSteps(r.run, ["orchestrator", "runners", i, "run"], r.timeout, r.concurrency),
     };
     const interval = toMs(r.on?.interval);
     if (interval !== undefined) runner.intervalMs = interval;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { WireError } from "../core/registry.ts";
+import type { RunInput, WireError } from "../core/registry.ts";
 export type { WireError };
 
 /** Where a piece of injectables' code came from: the manifest as the sandbox saw it. */
@@ -28,16 +28,7 @@ export type HostMessage =
     params: unknown;
     services: Record<string, string>;
   }
-  | {
-    t: "run";
-    id: number;
-    pipe: string;
-    params: unknown;
-    scopes: number[];
-    steps: Record<string, unknown>;
-    services: Record<string, string>;
-    step: { id: string; runner: string };
-  }
+  | ({ t: "run"; id: number } & RunInput)
   | { t: "scope"; id: number; steps: Record<string, unknown> }
   | { t: "drop"; id: number }
   | { t: "abort"; id: number }

@@ -84,6 +84,8 @@ export interface RunnerConfig {
   params?: Record<string, unknown> | undefined;
   /** Default step time limit for this runner. */
   timeout?: number | string | undefined;
+  /** Default items in flight at once for its `for_each` steps (tickets N at a time). */
+  concurrency?: number | undefined;
   /** Its steps (a single step is accepted too). */
   run: StepConfig[];
 }
@@ -193,6 +195,7 @@ export const runnerSchema: z.ZodType<RunnerConfig> = z.strictObject({
   on: z.strictObject({ interval: duration.optional(), cron: z.string().optional() }).optional(),
   params: params.optional(),
   timeout: duration.optional(),
+  concurrency: z.int().min(1).max(10_000).optional(),
   run: z.preprocess(
     (v) => (v !== null && typeof v === "object" && !Array.isArray(v) ? [v] : v),
     z.array(stepSchema, { error: "expected a step or a list of steps" }).min(1),
