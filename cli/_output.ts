@@ -4,6 +4,7 @@ import { PERMISSION_NAMES } from "../core/permissions.ts";
 import { API_VERSION } from "../core/api_version.ts";
 import type { PluginInfo } from "../loader/inspect_plugin.ts";
 import type { PluginStatus } from "../loader/load_plugins.ts";
+import type { StatusFile } from "./_status_file.ts";
 
 /** The summary table `otai run` prints: runner, step, status, duration, detail. */
 export function summaryTable(results: RunnerResult[], elapsedMs: number): string {
@@ -74,10 +75,11 @@ export function pluginInfoText(info: PluginInfo): string {
 }
 
 /** What `otai plugins list` prints. */
-export function pluginListText(statuses: PluginStatus[]): string {
+export function pluginListText(statuses: PluginStatus[], running?: StatusFile): string {
   const lines: string[] = [];
   for (const s of statuses) {
     const p = s.plugin;
+    const live = p && running?.plugins[p.prefix];
     lines.push(
       `plugins[${s.index}] ${s.from}: ${s.status}${s.error ? `: ${s.error.split("\n")[0]}` : ""}`,
     );
@@ -89,6 +91,12 @@ export function pluginListText(statuses: PluginStatus[]): string {
       `  permissions: ${describePermissions(p.effective)}`,
     );
     if (p.source.integrity) lines.push(`  integrity: ${p.source.integrity}`);
+    if (live) {
+      lines.push(
+        `  in the running otai (pid ${running!.pid}, ${running!.written_at}): ${live.status}, ` +
+          `restarted ${live.restarts} time(s)${live.lastError ? `; last: ${live.lastError}` : ""}`,
+      );
+    }
   }
   return lines.join("\n") + "\n";
 }

@@ -12,7 +12,8 @@ import {
   reports,
   summaryTable,
 } from "./_output.ts";
-import type { Progress } from "../core/engine.ts";
+import type { Progress, RunnerResult } from "../core/engine.ts";
+import { readStatus, writeStatus } from "./_status_file.ts";
 import { fetchConfigPlugins } from "../loader/lock_config.ts";
 import { inspectPlugin } from "../loader/inspect_plugin.ts";
 import { listPlugins } from "../loader/list_plugins.ts";
@@ -179,9 +180,16 @@ async function run(file: string, json: boolean, modes: Modes): Promise<number> {
   let results;
   const progress = Deno.stderr.isTerminal() && !json ? new ProgressLine() : undefined;
   try {
+    const last = new Map<string, RunnerResult>();
     results = await app.run({
       signal: controller.signal,
       ...(progress ? { onProgress: (p: Progress) => progress.update(p) } : {}),
+      onCycle(r) {
+        last.set(r.id, r);
+        if (app.plan.runners.some((x) => x.intervalMs !== undefined || x.cron)) {
+          writeStatus(app, last);
+        }
+      },
     });
   } finally {
     progress?.clear();
@@ -251,7 +259,7 @@ async function pluginList(file: string, json: boolean, modes: Modes): Promise<nu
     }));
     return print(redact(JSON.stringify(doc, null, 2), secrets) + "\n", failed ? 2 : 0);
   }
-  print(redact(pluginListText(statuses), secrets), 0);
+  print(redact(pluginListText(statuses, readStatus(file)), secrets), 0);
   return failed ? 2 : 0;
 }
 

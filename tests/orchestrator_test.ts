@@ -1,6 +1,6 @@
 import { match, ok, strictEqual } from "node:assert/strict";
 import { openConfig, type RunnerResult } from "../mod.ts";
-import { fixture, ROOT, tempConfig } from "./_helpers.ts";
+import { fixture, ROOT, runCli, tempConfig } from "./_helpers.ts";
 
 const PROBE = `plugins:
   - from: ${fixture("probe.ts")}
@@ -90,4 +90,39 @@ Deno.test("otai run stops a scheduled runner cleanly on SIGTERM", async () => {
   strictEqual(status.code, 0, seen);
   match(seen, /stopping after the current work/);
   match(stdout, /ticker\s+succeeded/);
+});
+
+Deno.test("otai plugins list shows a plugin the running otai has quarantined", async () => {
+  await using cfg = await tempConfig(`plugins:
+  - from: ${fixture("crashy.ts")}
+defaults:
+  kill_after: 100ms
+orchestrator:
+  runners:
+    - id: ticker
+      on: { interval: 100ms }
+      run: { id: a, use: "crashy:Process", params: { id: 1, every: 1 }, timeout: 100ms }
+`);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}mod.ts`, cfg.file],
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    let status = "";
+    for (let i = 0; i < 100 && !status.includes('"quarantined"'); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await Deno.readTextFile(`${cfg.dir}/otai.status.json`).catch(() => "");
+    }
+    match(status, /"status": "quarantined"/);
+    const list = await runCli(["plugins", "list", cfg.file]);
+    match(
+      list.stdout,
+      /in the running otai \(pid \d+, .*\): quarantined, restarted \d+ time\(s\); last: a step did not stop/,
+    );
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+  }
 });
