@@ -92,6 +92,16 @@ export function createTicketSystem(
       ) {
         throw new RangeError("Cannot search OTOBO: limit must be a whole number of 0 or more");
       }
+      const unknown = Object.keys(query).filter((k) => !SEARCH_KEYS.has(k));
+      if (unknown.length) {
+        throw new TypeError(
+          `Cannot search OTOBO: it does not support ${unknown.map((k) => `"${k}"`).join(", ")}` +
+            (unknown.includes("unprocessed")
+              ? "; OTOBO keeps no processed marks, so select tickets by state or queue and " +
+                "change that state or queue when a ticket is done"
+              : `; use ${[...SEARCH_KEYS].join(", ")}`),
+        );
+      }
       const offset = query.offset ?? 0;
       if (!Number.isInteger(offset) || offset < 0) {
         throw new RangeError("Cannot search OTOBO: offset must be a whole number of 0 or more");
@@ -139,6 +149,8 @@ export function createTicketSystem(
     },
   };
 }
+
+const SEARCH_KEYS = new Set(["queue", "state", "since", "limit", "offset"]);
 
 function checkId(id: unknown, verb: string): string {
   if ((typeof id !== "string" && typeof id !== "number") || String(id).trim() === "") {

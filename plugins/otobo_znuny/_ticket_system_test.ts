@@ -218,3 +218,16 @@ Deno.test("Client tries a read once more when OTOBO answers HTTP 500, never a wr
   );
   strictEqual(emu.tickets.get(1)!.Articles.length, 1);
 });
+
+Deno.test("OTOBO search refuses filters it cannot honour, such as unprocessed", async () => {
+  const { rejects } = await import("node:assert/strict");
+  const { createTicketSystem } = await import("./_ticket_system.ts");
+  const system = createTicketSystem(
+    { call: () => Promise.reject(new Error("no network in this test")) } as never,
+    {} as never,
+  );
+  await rejects(
+    Promise.resolve(system.search({ limit: 5, unprocessed: "triage" } as never)),
+    /does not support "unprocessed"; OTOBO keeps no processed marks/,
+  );
+});
