@@ -170,6 +170,17 @@ const TOPICS: Topic[] = [
   },
 ];
 
+/** Tickets that name no topic: a model should not be sure about them. */
+const VAGUE = [
+  [
+    "Question",
+    "Hello, I have a question about my account and the last order. Please call me back.",
+  ],
+  ["Problem", "Something is not working since yesterday. Can someone look at it?"],
+  ["", "Please see my earlier email, I still have not heard back from anyone."],
+  ["Follow-up", "Any news on this? We discussed it on the phone last week."],
+];
+
 const URGENT = [
   "This is urgent: production is blocked.",
   "Please help as soon as possible, the whole team is waiting.",
@@ -193,10 +204,14 @@ function random(seed: number): () => number {
   };
 }
 
-/** One synthetic ticket per call. */
+/**
+ * Synthetic tickets; with `ambiguous`, some name no topic (their true queue is "Review") and some
+ * start on one topic and are about another.
+ */
 export function makeTickets(
   count: number,
   seed: number,
+  options: { ambiguous?: boolean } = {},
 ): { id: string; subject: string; body: string; queue: string; priority: string }[] {
   const rnd = random(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
@@ -213,11 +228,25 @@ export function makeTickets(
       : priority === "low"
       ? ` ${pick(CALM)}`
       : "";
+    const id = `T-${seed}-${String(i + 1).padStart(4, "0")}`;
+    const mix = rnd();
+    if (options.ambiguous && mix < 0.05) {
+      const [subject, body] = pick(VAGUE);
+      out.push({ id, subject: subject!, body: body! + cue, queue: "Review", priority });
+      continue;
+    }
+    // Some tickets start on one topic and are about another: the body decides.
+    const other = options.ambiguous && mix < 0.12 ? pick(TOPICS) : topic;
     out.push({
-      id: `T-${seed}-${String(i + 1).padStart(4, "0")}`,
+      id,
       subject: rnd() < 0.15 ? "" : fill(topic.subjects[n]!),
-      body: fill(topic.bodies[(n + Math.floor(rnd() * 2)) % topic.bodies.length]!) + cue,
-      queue: topic.queue,
+      body: other === topic
+        ? fill(topic.bodies[(n + Math.floor(rnd() * 2)) % topic.bodies.length]!) + cue
+        : other.bodies[n % other.bodies.length]!.replace(
+          /\{(\w+)\}/g,
+          (_, k: string) => pick(other.fill[k]!),
+        ) + cue,
+      queue: other.queue,
       priority,
     });
   }
@@ -235,7 +264,7 @@ if (import.meta.main) {
   const dir = new URL("./samples/", import.meta.url);
   await Deno.mkdir(dir, { recursive: true });
   await Deno.writeTextFile(new URL("train.csv", dir), csv(makeTickets(480, 7)));
-  const incoming = makeTickets(240, 11);
+  const incoming = makeTickets(240, 11, { ambiguous: true });
   const inbox = incoming.map((t) => ({ ...t, queue: "Inbox", priority: "medium", state: "new" }));
   await Deno.writeTextFile(new URL("incoming.csv", dir), csv(inbox));
   const truth = incoming.map(({ id, queue, priority }) => ({ id, queue, priority }));

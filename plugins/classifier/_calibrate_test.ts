@@ -41,3 +41,16 @@ Deno.test("fitTemperature() minimises the log loss", () => {
 Deno.test("fitTemperature() of nothing is 1", () => {
   ok(fitTemperature([], new Int32Array(0)) === 1);
 });
+
+Deno.test("fitTemperature() with smoothing keeps a finite temperature on separable data", () => {
+  const scores = [
+    Float64Array.of(1, -1, -1),
+    Float64Array.of(-1, 1, -1),
+    Float64Array.of(-1, -1, 1),
+  ];
+  const targets = Int32Array.of(0, 1, 2);
+  const sharp = fitTemperature(scores, targets);
+  const smoothed = fitTemperature(scores, targets, { smoothing: 0.02 });
+  ok(sharp < 0.01, `unsmoothed ${sharp}`);
+  ok(smoothed > 0.2 && smoothed < 1, `smoothed ${smoothed}`);
+});

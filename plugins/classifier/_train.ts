@@ -5,6 +5,12 @@
  */
 
 import { fitTemperature } from "./_calibrate.ts";
+
+/**
+ * Label smoothing for temperature fitting: enough that separable data keeps a finite
+ * temperature, small enough not to move it where the model makes real mistakes.
+ */
+const CALIBRATION_SMOOTHING = 0.02;
 import { type EncodedWeights, packArrays, quantizeIdf } from "./_codec.ts";
 import {
   type FeatureSpec,
@@ -110,7 +116,10 @@ export function trainModel(examples: readonly Example[], options: TrainOptions =
   const checks = order.slice(0, heldOut).filter((i) => classOf.has(examples[i]?.label ?? ""));
   const scores = checks.map((i) => scoreText(probe, examples[i]?.text ?? ""));
   const targets = Int32Array.from(checks, (i) => classOf.get(examples[i]?.label ?? "") ?? 0);
-  return { ...model, temperature: fitTemperature(scores, targets) };
+  return {
+    ...model,
+    temperature: fitTemperature(scores, targets, { smoothing: CALIBRATION_SMOOTHING }),
+  };
 }
 
 function _fit(
