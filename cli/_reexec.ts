@@ -10,7 +10,11 @@ const MARK = "OTAI_SANDBOX_REEXEC";
  * @returns The child's exit code when it re-ran itself, or undefined to go on in this process.
  */
 export async function reexecWithWorkerOptions(): Promise<number | undefined> {
-  if (Deno.env.get(MARK) || hasFlag()) return undefined;
+  if (Deno.env.get(MARK)) {
+    exitWithParent();
+    return undefined;
+  }
+  if (hasFlag()) return undefined;
   const argv = commandLine();
   let args: string[];
   const run = argv.indexOf("run");
@@ -19,7 +23,9 @@ export async function reexecWithWorkerOptions(): Promise<number | undefined> {
   const child = new Deno.Command(Deno.execPath(), {
     args,
     env: { [MARK]: "1" },
-    stdin: "inherit",
+    // The child's stdin is a pipe from this process: when this process dies (even by SIGKILL),
+    // the pipe closes and the child stops too, instead of running on as an orphan.
+    stdin: "piped",
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
@@ -29,6 +35,16 @@ export async function reexecWithWorkerOptions(): Promise<number | undefined> {
   const { code } = await child.status;
   for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
   return code;
+}
+
+/** In a re-run child: stop at once when the parent's end of stdin closes. */
+function exitWithParent(): void {
+  (async () => {
+    try {
+      for await (const _ of Deno.stdin.readable) { /* the parent writes nothing */ }
+    } catch { /* closed */ }
+    Deno.exit(137);
+  })();
 }
 
 function commandLine(): string[] {
