@@ -134,3 +134,42 @@ Deno.test("killing otai run mid-way and starting again processes every ticket ex
   strictEqual(done.notes, TICKETS);
   ok(done.perTicket.every((n) => n === 1), "no ticket was processed twice");
 });
+
+Deno.test("SIGTERM during the triage finishes the tickets in flight and stops cleanly", async () => {
+  await using ex = await copyExample((c) =>
+    c.replace(
+      "plugins:\n",
+      `plugins:\n  - from: ${
+        fixture("probe.ts")
+      }\n    permissions: { read: true, env: true, net: true }\n`,
+    ).replace(
+      "          steps:\n            - id: confident",
+      "          steps:\n            - { id: pause, use: probe:Sleep, params: { ms: 40 } }\n" +
+        "            - id: confident",
+    )
+  );
+  const db = `${ex.dir}/data/tickets.db`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}mod.ts`, "run", ex.file],
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  let marked = 0;
+  for (let i = 0; i < 600 && marked < 20; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      marked = counts(db).marked;
+    } catch { /* not created yet */ }
+  }
+  child.kill("SIGTERM");
+  const out = await child.output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  strictEqual(out.code, 1, stderr);
+  match(stderr, /stopping after the current work/);
+  match(stdout, /route +failed .*stopped before \d+ of 240 items started/);
+  const c = counts(db);
+  ok(c.marked > 0 && c.marked < TICKETS, `${c.marked} tickets done`);
+  strictEqual(c.notes, c.marked, "every started ticket was finished, none half-done");
+});
