@@ -82,6 +82,7 @@ export type {
   PipeDefinition,
   PluginLogger,
   PluginManifest,
+  Remote,
   ServiceContext,
   ServiceDefinition,
   ServiceProxy,

@@ -34,6 +34,7 @@ export type {
   PipeDefinition,
   PluginLogger,
   PluginManifest,
+  Remote,
   ServiceContext,
   ServiceDefinition,
   ServiceProxy,

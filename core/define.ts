@@ -1,4 +1,4 @@
-import type { PipeDefinition, PluginManifest, ServiceDefinition } from "./types.ts";
+import type { PipeDefinition, PluginManifest, ServiceDefinition, ServiceProxy } from "./types.ts";
 
 /**
  * Types a plugin manifest; returns it unchanged.
@@ -26,6 +26,8 @@ export function definePlugin<T extends PluginManifest>(manifest: T): T {
 /**
  * Types a pipe definition; returns it unchanged.
  *
+ * @typeParam Params What `ctx.params` holds (after its schema, when it has one).
+ * @typeParam Services The injected services it expects, e.g. `{ tickets: Remote<TicketSystem> }`.
  * @param pipe The pipe.
  * @returns The same object.
  *
@@ -41,9 +43,12 @@ export function definePlugin<T extends PluginManifest>(manifest: T): T {
  * deepStrictEqual(upper.name, "Upper");
  * ```
  */
-export function definePipe<Params = Record<string, unknown>>(
-  pipe: PipeDefinition<Params>,
-): PipeDefinition<Params> {
+export function definePipe<
+  Params = Record<string, unknown>,
+  Services = Record<string, ServiceProxy>,
+>(
+  pipe: PipeDefinition<Params, Services>,
+): PipeDefinition<Params, Services> {
   return pipe;
 }
 

@@ -82,6 +82,16 @@ export interface PluginLogger {
  */
 export type ServiceProxy = Record<string, (...args: unknown[]) => Promise<unknown>>;
 
+/**
+ * A service object as another plugin sees it across the sandbox boundary: every method async.
+ * Use it to type the services a pipe expects:
+ * `definePipe<Params, { greeter: Remote<Greeter> }>(...)`.
+ */
+export type Remote<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>>
+    : never;
+};
+
 /** The outcome of a step, as `ctx.steps.<id>` and `steps.<id>` in expressions show it. */
 export interface StepState {
   /** How the step ended. */
@@ -105,11 +115,17 @@ export interface ServiceContext {
 }
 
 /** What a pipe's `run` receives. */
-export interface PipeContext<Params = Record<string, unknown>> {
+export interface PipeContext<
+  Params = Record<string, unknown>,
+  Services = Record<string, ServiceProxy>,
+> {
   /** The step's params, rendered and validated. */
   params: Params;
-  /** Services injected by the step's `injects`, by key. */
-  services: Record<string, ServiceProxy>;
+  /**
+   * Services injected by the step's `injects`, by key. Declare their types with the second type
+   * parameter of `definePipe` (see {@linkcode Remote}); the config decides what is injected.
+   */
+  services: Services;
   /** The steps visible from this step: this item's sub-steps first, then the enclosing ones. */
   steps: Record<string, StepState>;
   /** The step id and runner it runs in. */
@@ -137,7 +153,10 @@ export interface ServiceDefinition<Params = Record<string, unknown>> {
 }
 
 /** A pipe: one unit of work a step runs. */
-export interface PipeDefinition<Params = Record<string, unknown>> {
+export interface PipeDefinition<
+  Params = Record<string, unknown>,
+  Services = Record<string, ServiceProxy>,
+> {
   /** Always `"pipe"`. */
   kind: "pipe";
   /** PascalCase name; registered as `prefix:Name`. */
@@ -147,7 +166,7 @@ export interface PipeDefinition<Params = Record<string, unknown>> {
   /** Validates the step params before `run` runs. */
   params?: StandardSchema<Params>;
   /** Does the work; the returned object is the step's data. */
-  run(ctx: PipeContext<Params>): unknown | Promise<unknown>;
+  run(ctx: PipeContext<Params, Services>): unknown | Promise<unknown>;
 }
 
 /** Anything a plugin registers. */

@@ -3,15 +3,20 @@
  *
  * @module
  */
-import { definePipe, definePlugin, defineService } from "../../plugin.ts";
+import { definePipe, definePlugin, defineService, type Remote } from "../../plugin.ts";
+
+/** What the Greeter service offers. */
+interface Greeter {
+  greet(who: string): string;
+}
 
 /** Greets; the config gives the greeting. */
 const greeter = defineService<{ greeting: string }>({
   kind: "service",
   name: "Greeter",
   description: "Greets someone with the configured greeting",
-  create(params) {
-    return { greet: (who: string) => `${params.greeting}, ${who}!` };
+  create(params): Greeter {
+    return { greet: (who) => `${params.greeting}, ${who}!` };
   },
 });
 
@@ -27,7 +32,7 @@ const readLines = definePipe<{ path: string }>({
 });
 
 /** Greets `who` through an injected greeter. */
-const greet = definePipe<{ who: string }>({
+const greet = definePipe<{ who: string }, { greeter?: Remote<Greeter> }>({
   kind: "pipe",
   name: "Greet",
   description: "Greets params.who through the injected greeter service",
