@@ -7,6 +7,13 @@ import {
   resetSync,
 } from "@logtape/logtape";
 
+let before: (() => void) | undefined;
+
+/** Runs `fn` before the next log record is written (e.g. to clear a progress line). */
+export function beforeLogRecord(fn: () => void): void {
+  before = fn;
+}
+
 /** Replaces every secret in a text with `***`. */
 export function redact(text: string, secrets: Iterable<string>): string {
   for (const s of secrets) if (text.includes(s)) text = text.replaceAll(s, "***");
@@ -25,6 +32,8 @@ export function setupLogging(
   const formatter = format === "json" ? jsonLinesFormatter : defaultTextFormatter;
   const encoder = new TextEncoder();
   const sink = (record: LogRecord) => {
+    before?.();
+    before = undefined;
     Deno.stderr.writeSync(encoder.encode(redact(formatter(record), secrets)));
   };
   resetSync();

@@ -5,6 +5,7 @@ import { API_VERSION } from "../core/api_version.ts";
 import type { PluginInfo } from "../loader/inspect_plugin.ts";
 import type { PluginStatus } from "../loader/load_plugins.ts";
 import type { StatusFile } from "./_status_file.ts";
+import { beforeLogRecord } from "./_logging.ts";
 
 /** The summary table `otai run` prints: runner, step, status, duration, detail. */
 export function summaryTable(results: RunnerResult[], elapsedMs: number): string {
@@ -33,6 +34,11 @@ export function checkReport(app: OpenConfig): string {
   for (const p of app.plugins) {
     lines.push(
       `  ${p.prefix}  ${p.manifest.name}@${p.manifest.version} (api ${p.manifest.api})  ${p.url}`,
+      `    isolation: ${
+        p.isolation === "none"
+          ? "none: UNCONFINED, runs in the host process with the host's permissions (trusted: true)"
+          : p.isolation
+      }`,
       `    permissions: ${describePermissions(p.effective)}`,
       `    injectables: ${p.manifest.injectables.map((i) => `${i.name} (${i.kind})`).join(", ")}`,
     );
@@ -132,14 +138,9 @@ export class ProgressLine {
   /** Redraws the line (only once a step has run for a second). */
   update(p: Progress): void {
     if (p.elapsed_ms < 1000 && p.done < p.total) return;
-    const rate = p.done / Math.max(p.elapsed_ms / 1000, 0.001);
-    const eta = rate > 0 ? (p.total - p.done) / rate : 0;
-    const text = `${p.runner}.${p.step}: ${p.done}/${p.total} items` +
-      (p.failed ? ` (${p.failed} failed)` : "") +
-      `, ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)}/s` +
-      (p.done < p.total ? `, ETA ${formatEta(eta)}` : "");
-    Deno.stderr.writeSync(this.#encoder.encode(`\r\x1b[2K${text}`));
+    Deno.stderr.writeSync(this.#encoder.encode(`\r\x1b[2K${progressText(p)}`));
     this.#shown = true;
+    beforeLogRecord(() => this.clear());
   }
 
   /** Removes the line. */
@@ -147,6 +148,26 @@ export class ProgressLine {
     if (this.#shown) Deno.stderr.writeSync(this.#encoder.encode("\r\x1b[2K"));
     this.#shown = false;
   }
+}
+
+/**
+ * The text of a progress line: `runner.step: done/total items (N failed), rate/s, ETA`.
+ *
+ * @example
+ * ```ts
+ * import { progressText } from "./_output.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * const p = { runner: "triage", step: "route", done: 50, failed: 2, total: 200, elapsed_ms: 2000 };
+ * strictEqual(progressText(p), "triage.route: 50/200 items (2 failed), 25/s, ETA 6s");
+ * ```
+ */
+export function progressText(p: Progress): string {
+  const rate = p.done / Math.max(p.elapsed_ms / 1000, 0.001);
+  const eta = rate > 0 ? (p.total - p.done) / rate : 0;
+  return `${p.runner}.${p.step}: ${p.done}/${p.total} items` +
+    (p.failed ? ` (${p.failed} failed)` : "") +
+    `, ${rate >= 10 ? Math.round(rate) : rate.toFixed(1)}/s` +
+    (p.done < p.total ? `, ETA ${formatEta(eta)}` : "");
 }
 
 function formatEta(seconds: number): string {

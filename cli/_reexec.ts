@@ -19,7 +19,10 @@ export async function reexecWithWorkerOptions(): Promise<number | undefined> {
   let args: string[];
   const run = argv.indexOf("run");
   if (run >= 1 && run <= 2) args = [...argv.slice(1, run + 1), FLAG, ...argv.slice(run + 1)];
-  else args = ["run", "-A", FLAG, Deno.mainModule, ...Deno.args];
+  else if (argv.length === 0 && hasAll()) args = ["run", "-A", FLAG, Deno.mainModule, ...Deno.args];
+  // The command line cannot be read, and this process does not hold every permission: running
+  // again with -A would widen them. Go on; if the flag is missing, Deno says so itself.
+  else return undefined;
   const child = new Deno.Command(Deno.execPath(), {
     args,
     env: { [MARK]: "1" },
@@ -35,6 +38,12 @@ export async function reexecWithWorkerOptions(): Promise<number | undefined> {
   const { code } = await child.status;
   for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
   return code;
+}
+
+/** Whether this process holds every permission (as with -A), so a re-run with -A widens nothing. */
+function hasAll(): boolean {
+  const names = ["read", "write", "net", "env", "run", "sys", "ffi", "import"] as const;
+  return names.every((name) => Deno.permissions.querySync({ name }).state === "granted");
 }
 
 /** In a re-run child: stop at once when the parent's end of stdin closes. */

@@ -1,6 +1,6 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { ConfigError, openConfig, type RunnerResult } from "../mod.ts";
-import { fixture, tempConfig } from "./_helpers.ts";
+import { fixture, runCli, tempConfig } from "./_helpers.ts";
 
 function step(results: RunnerResult[], runner: string, id: string) {
   const s = results.find((r) => r.id === runner)?.steps.find((x) => x.id === id);
@@ -281,4 +281,46 @@ orchestrator:
   ok(lines.some((l) => /^7:.* "probe:Echo" is a pipe, not a service/.test(l)), lines.join("\n"));
   ok(lines.some((l) => /^12:.* did you mean "probe:Echo"\?/.test(l)), lines.join("\n"));
   ok(lines.some((l) => /^13:\d+ invalid param for probe:Validated/.test(l)), lines.join("\n"));
+});
+
+Deno.test("isolation: none runs a trusted plugin in the host, said plainly by otai check", async (t) => {
+  const entry = (extra: string) =>
+    `plugins:
+  - from: ${fixture("probe.ts")}
+    isolation: none
+${extra}    permissions: { read: true, env: true, net: ["127.0.0.1:9"] }
+orchestrator:
+  runners: [{ id: main, run: { id: a, use: "probe:Echo", params: { x: 1 } } }]
+`;
+  await t.step("trusted: runs, and check says it is unconfined", async () => {
+    await using cfg = await tempConfig(entry("    trusted: true\n"));
+    using app = await openConfig(cfg.file);
+    const [r] = await app.run();
+    deepStrictEqual(r!.steps[0]!.data, { x: 1 });
+    const check = await runCli(["check", cfg.file]);
+    strictEqual(check.code, 0, check.stderr);
+    match(check.stdout, /isolation: none: UNCONFINED, runs in the host process/);
+  });
+  await t.step("not trusted: refused", async () => {
+    const e = await configError(entry(""));
+    match(e.message, /isolation: none runs the plugin unconfined in the host; add trusted: true/);
+  });
+  await t.step("beyond the host's own permissions: refused", async () => {
+    await using cfg = await tempConfig(entry("    trusted: true\n"));
+    const r = await runCli(["check", cfg.file], {
+      flags: [
+        "--allow-read",
+        "--allow-env",
+        "--allow-run",
+        "--allow-write",
+        "--allow-sys",
+        "--unstable-worker-options",
+      ],
+    });
+    strictEqual(r.code, 2, r.stderr);
+    match(
+      r.stderr,
+      /it would get net access to "127\.0\.0\.1:9", which this otai process itself does not have/,
+    );
+  });
 });
