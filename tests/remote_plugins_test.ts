@@ -212,6 +212,18 @@ Deno.test("otai fails fast on hosts that hang, 404, wrong content types and fore
     strictEqual(r.code, 2);
     match(r.stderr, /Cannot load plugin .*redirect\.ts.*: the module has no default export/);
   });
+  await t.step("a JSR registry that is down", async () => {
+    await using cfg = await tempConfig(config("jsr:@acme/hello@^1"));
+    const r = await runRemoteCli(["run", cfg.file], {
+      cwd: cfg.dir,
+      env: { JSR_URL: "http://127.0.0.1:9/" },
+    });
+    strictEqual(r.code, 2, r.stderr);
+    match(
+      r.stderr,
+      /Cannot fetch plugin "jsr:@acme\/hello@\^1": .*; check the network, or run with --offline/,
+    );
+  });
   await t.step("plain http to another host needs insecure: true", async () => {
     await using cfg = await tempConfig(config("http://plugins.example.com/mod.ts"));
     const r = await runRemoteCli(["check", cfg.file], { cwd: cfg.dir });
