@@ -62,12 +62,29 @@ export interface EngineOptions {
 }
 
 const MAX_FAILURES_KEPT = 100;
+
+/**
+ * What a pipe is sent of the steps before it: status, error and reason, not data. Data can be
+ * large (a batch of tickets) and would cross the sandbox boundary again for every later step;
+ * a pipe gets the data it needs through its params (`${{ steps.fetch.data.tickets }}`).
+ */
+function states(steps: Record<string, StepState>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [id, s] of Object.entries(steps)) {
+    out[id] = s.error !== undefined
+      ? { status: s.status, error: s.error }
+      : s.reason !== undefined
+      ? { status: s.status, reason: s.reason }
+      : { status: s.status };
+  }
+  return out;
+}
 const log = getLogger(["otai", "engine"]);
 let nextScopeId = 1;
 
 interface Frame {
-  /** Frozen enclosing scopes, outermost first. */
-  scopes: { id: number; steps: Record<string, StepState> }[];
+  /** Frozen enclosing scopes, outermost first: full states, and what pipes are sent. */
+  scopes: { id: number; steps: Record<string, StepState>; states: Record<string, unknown> }[];
   /** All enclosing step states merged, for expressions. */
   outer: Record<string, StepState>;
   /** Variables from loops: item, index. */
@@ -199,12 +216,12 @@ export class Engine {
         if (s?.failed) return { status: "failed", error: s.failed };
       }
       const params = step.params.render(scope);
-      for (const s of frame.scopes) entry.plugin.runtime.defineScope(s.id, s.steps);
+      for (const s of frame.scopes) entry.plugin.runtime.defineScope(s.id, s.states);
       const outcome: PipeOutcome = await entry.plugin.runtime.run({
         pipe: entry.name,
         params,
         scopes: frame.scopes.map((s) => s.id),
-        steps: local,
+        steps: states(local),
         services: step.injects,
         step: { id: step.id, runner: runner.id },
       }, step.timeoutMs);
@@ -229,7 +246,7 @@ export class Engine {
     if (!Array.isArray(items)) {
       throw new TypeError(`for_each yielded ${items === null ? "null" : typeof items}, not a list`);
     }
-    const frozen = { id: nextScopeId++, steps: { ...local } };
+    const frozen = { id: nextScopeId++, steps: { ...local }, states: states(local) };
     const inner: Frame = {
       scopes: [...frame.scopes, frozen],
       outer: { ...frame.outer, ...local },

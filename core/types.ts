@@ -126,8 +126,13 @@ export interface PipeContext<
    * parameter of `definePipe` (see {@linkcode Remote}); the config decides what is injected.
    */
   services: Services;
-  /** The steps visible from this step: this item's sub-steps first, then the enclosing ones. */
-  steps: Record<string, StepState>;
+  /**
+   * The steps visible from this step (this item's sub-steps first, then the enclosing ones):
+   * their status, and error or reason. Their data is not sent along, since it can be large and
+   * would cross the sandbox boundary again for every later step; pass the data a pipe needs
+   * through its params, e.g. `tickets: "${{ steps.fetch.data.tickets }}"`.
+   */
+  steps: Record<string, Omit<StepState, "data">>;
   /** The step id and runner it runs in. */
   step: { id: string; runner: string };
   /** The plugin's logger. */
