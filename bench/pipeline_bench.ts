@@ -1,0 +1,140 @@
+/**
+ * The six-step ticket pipeline (fetch + normalize, enrich, classify, route, update: the shared
+ * workload in ../shared/peers) run by otai, each step a plugin in its own Worker sandbox, side
+ * by side in one process with the same work in a plain loop. Prints a table of items/s, the
+ * ratio to the plain loop, and peak RSS; with --soak N, also RSS every 10% of N items.
+ *
+ * Run: deno run -A --unstable-worker-options bench/pipeline_bench.ts [--items 100000]
+ *      [--batch 1000] [--lanes 1,2,4] [--soak 1000000]
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { makeSink, makeTicket, peakRssMB, STEPS } from "../../shared/peers/common.mjs";
+import { type OpenConfig, openConfig } from "../mod.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    items: { type: "string", default: "100000" },
+    batch: { type: "string", default: "1000" },
+    lanes: { type: "string", default: "1,2,4" },
+    warmup: { type: "string", default: "10000" },
+    soak: { type: "string" },
+  },
+});
+const N = Number(values.items);
+const BATCH = Number(values.batch);
+const WARM = Number(values.warmup);
+const LANES = values.lanes!.split(",").map(Number);
+const PLUGINS = fileURLToPath(new URL("./plugins/", import.meta.url));
+const STEP_NAMES = ["fetch", "normalize", "enrich", "classify", "route", "update"];
+
+function config(): string {
+  const plugins = STEP_NAMES.map((s) => `  - from: ${PLUGINS}${s}.ts\n`).join("");
+  const pipes = ["Fetch", "Normalize", "Enrich", "Classify", "Route", "Update"];
+  const steps = STEP_NAMES.map((s, i) =>
+    i === 0
+      ? `        - { id: fetch, use: "bench-fetch:Fetch", params: { count: ${BATCH} } }\n`
+      : `        - { id: ${s}, use: "bench-${s}:${pipes[i]}", params: { items: "\${{ steps.${
+        STEP_NAMES[i - 1]
+      }.data.items }}" } }\n`
+  ).join("");
+  return `plugins:\n${plugins}orchestrator:\n  runners:\n    - id: pipeline\n      run:\n${steps}`;
+}
+
+/** Pushes `count` items through otai in batches, `lanes` cycles in flight at once. */
+async function runOtai(app: OpenConfig, count: number, lanes: number) {
+  const sink = makeSink();
+  let left = Math.ceil(count / BATCH);
+  const lane = async () => {
+    while (left-- > 0) {
+      const [result] = await app.run();
+      const last = result!.steps.at(-1)!;
+      if (last.status !== "succeeded") throw new Error(`${last.id}: ${last.error}`);
+      for (const t of (last.data as { items: unknown[] }).items) sink.add(t);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return sink;
+}
+
+async function runPlain(count: number, start = 0) {
+  const sink = makeSink();
+  const steps = STEPS.map((f: (t: unknown) => unknown) => async (t: unknown) => f(t));
+  for (let i = start; i < start + count; i++) {
+    let t = makeTicket(i);
+    for (const s of steps) t = await s(t);
+    sink.add(t);
+  }
+  return sink;
+}
+
+function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t0 = performance.now();
+  return fn().then((r) => [r, performance.now() - t0]);
+}
+
+const dir = await Deno.makeTempDir({ prefix: "otai-bench-" });
+await Deno.writeTextFile(`${dir}/config.yml`, config());
+const app = await openConfig(`${dir}/config.yml`);
+const rows: string[][] = [];
+try {
+  await runPlain(WARM);
+  const [, plainMs] = await time(() => runPlain(N));
+  const plainRate = N / plainMs * 1000;
+  rows.push(["plain loop (async steps)", "-", fmt(plainRate), "1.00", "-"]);
+  // The fetch plugin numbers tickets on from where it stopped: warm-up first, then each run.
+  await runOtai(app, WARM, 1);
+  let start = Math.ceil(WARM / BATCH) * BATCH;
+  for (const lanes of LANES) {
+    const [sink, ms] = await time(() => runOtai(app, N, lanes));
+    const rate = N / ms * 1000;
+    const expected = (await runPlain(N, start)).summary();
+    start += Math.ceil(N / BATCH) * BATCH;
+    const same = sink.summary() === expected ? "same" : "DIFFERENT";
+    rows.push([
+      `otai, 6 Worker sandboxes`,
+      `${BATCH} x ${lanes}`,
+      fmt(rate),
+      (rate / plainRate).toFixed(2),
+      same,
+    ]);
+  }
+  console.log(
+    `\n${N} tickets (~2 KB each), ${WARM} warm-up; batch = items per message, lanes = cycles in flight\n`,
+  );
+  table(["system", "batch x lanes", "items/s", "vs plain", "checksum"], rows);
+  console.log(`peak RSS of this process (all runs): ${peakRssMB()} MB`);
+
+  if (values.soak) {
+    const total = Number(values.soak);
+    const lanes = LANES.at(-1)!;
+    console.log(`\nmemory over ${total} items through otai (batch ${BATCH}, ${lanes} lanes):\n`);
+    const mem: string[][] = [];
+    const step = Math.max(BATCH, Math.floor(total / 10 / BATCH) * BATCH);
+    for (let done = 0; done < total; done += step) {
+      await runOtai(app, step, lanes);
+      const m = Deno.memoryUsage();
+      mem.push([String(done + step), (m.rss / 1e6).toFixed(0), (m.heapUsed / 1e6).toFixed(0)]);
+    }
+    table(["items", "RSS MB", "host heap MB"], mem);
+  }
+} finally {
+  app.close();
+  await Deno.remove(dir, { recursive: true });
+}
+
+function fmt(rate: number): string {
+  return Math.round(rate).toLocaleString("en-US");
+}
+
+function table(head: string[], body: string[][]): void {
+  const all = [head, ...body];
+  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const r of body) console.log(line(r));
+}

@@ -1,0 +1,24 @@
+/** Benchmark step "enrich": the shared ticket workload (../shared/peers), as a plugin. */
+// deno-lint-ignore-file no-explicit-any
+import { enrich } from "../../../shared/peers/common.mjs";
+import { definePipe, definePlugin } from "../../plugin.ts";
+
+type Ticket = Record<string, any>;
+
+export default definePlugin({
+  name: "bench-enrich",
+  version: "1.0.0",
+  api: "^1.0",
+  injectables: [
+    definePipe<{ items: Ticket[] }>({
+      kind: "pipe",
+      name: "Enrich",
+      description: "Adds lower-case text, order ids, word counts",
+      run(ctx) {
+        const items = ctx.params.items;
+        for (let i = 0; i < items.length; i++) items[i] = enrich(items[i]);
+        return { items };
+      },
+    }),
+  ],
+});

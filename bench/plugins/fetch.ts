@@ -1,0 +1,24 @@
+/** Benchmark step "fetch": the shared ticket workload (../shared/peers), as a plugin. */
+// deno-lint-ignore-file no-explicit-any
+import { makeTicket } from "../../../shared/peers/common.mjs";
+import { definePipe, definePlugin } from "../../plugin.ts";
+
+let next = 0;
+
+export default definePlugin({
+  name: "bench-fetch",
+  version: "1.0.0",
+  api: "^1.0",
+  injectables: [
+    definePipe<{ count: number }>({
+      kind: "pipe",
+      name: "Fetch",
+      description: "Makes the next `count` tickets (the workload's fetch)",
+      run(ctx) {
+        const items = new Array(ctx.params.count);
+        for (let i = 0; i < items.length; i++) items[i] = makeTicket(next++);
+        return { items };
+      },
+    }),
+  ],
+});
