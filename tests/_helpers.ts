@@ -1,4 +1,5 @@
 import { fileURLToPath } from "node:url";
+import { openConfig, type RunnerResult, type StepResult } from "../mod.ts";
 
 /** Absolute path of a fixture plugin. */
 export function fixture(name: string): string {
@@ -98,4 +99,26 @@ export function runRemoteCli(
     ...(options.env ? { env: options.env } : {}),
     flags: ["-A", "--no-config", `--import-map=${ROOT}deno.json`],
   });
+}
+
+/** A step of the first runner (or of `runner`) in a run's results; throws when missing. */
+export function stepOf(results: RunnerResult[], id: string, runner?: string): StepResult {
+  const r = runner === undefined ? results[0] : results.find((x) => x.id === runner);
+  const s = r?.steps.find((x) => x.id === id);
+  if (!s) throw new Error(`no step "${id}" in ${JSON.stringify(r?.steps.map((x) => x.id))}`);
+  return s;
+}
+
+/**
+ * Opens a config and runs it once with the config's directory as working directory (as the CLI
+ * does), then goes back to the directory the test was in.
+ */
+export async function runFromDir(file: string, timeoutMs = 60_000): Promise<RunnerResult[]> {
+  const cwd = Deno.cwd();
+  try {
+    using app = await openConfig(file, { chdir: true });
+    return await app.run({ signal: AbortSignal.timeout(timeoutMs) });
+  } finally {
+    Deno.chdir(cwd);
+  }
 }

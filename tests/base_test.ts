@@ -2,7 +2,7 @@ import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/st
 import { DatabaseSync } from "node:sqlite";
 import { openConfig, type RunnerResult, type StepResult } from "../mod.ts";
 import { type OtoboEmulator, startOtoboEmulator } from "../examples/otobo/emulator.ts";
-import { ROOT, tempConfig } from "./_helpers.ts";
+import { ROOT, runFromDir, stepOf, tempConfig } from "./_helpers.ts";
 
 const BASE = `${ROOT}plugins/base/mod.ts`;
 const SQLITE = `${ROOT}plugins/sqlite_tickets/mod.ts`;
@@ -15,12 +15,6 @@ T-1,Printer jams,IT,normal,hw
 T-2,VPN drops,IT,high,network
 T-3,Invoice wrong,Billing,low,billing
 `;
-
-function step(results: RunnerResult[], id: string): StepResult {
-  const s = results[0]?.steps.find((x) => x.id === id);
-  if (!s) throw new Error(`no step "${id}" in ${JSON.stringify(results[0]?.steps)}`);
-  return s;
-}
 
 function ids(data: unknown): string[] {
   return (data as { tickets: { id: string }[] }).tickets.map((t) => t.id);
@@ -86,14 +80,7 @@ orchestrator:
 `,
     { "tickets.csv": CSV },
   );
-  const cwd = Deno.cwd();
-  let results: RunnerResult[];
-  try {
-    using app = await openConfig(cfg.file, { chdir: true });
-    results = await app.run({ signal: AbortSignal.timeout(30_000) });
-  } finally {
-    Deno.chdir(cwd);
-  }
+  const results = await runFromDir(cfg.file, 30_000);
 
   await t.step("every step but the bad one succeeded", () => {
     deepStrictEqual(
@@ -102,9 +89,9 @@ orchestrator:
     );
   });
   await t.step("FetchTickets with unprocessed lists the unmarked tickets", () => {
-    deepStrictEqual(ids(step(results, "fetch").data), ["T-1", "T-2"]);
-    strictEqual((step(results, "fetch").data as { count: number }).count, 2);
-    deepStrictEqual(step(results, "each").data, {
+    deepStrictEqual(ids(stepOf(results, "fetch").data), ["T-1", "T-2"]);
+    strictEqual((stepOf(results, "fetch").data as { count: number }).count, 2);
+    deepStrictEqual(stepOf(results, "each").data, {
       succeeded: 2,
       failed: 0,
       skipped: 0,
@@ -112,13 +99,13 @@ orchestrator:
     });
   });
   await t.step("after UpdateTicket with a mark, FetchTickets returns none", () => {
-    deepStrictEqual(step(results, "left").data, { tickets: [], count: 0 });
+    deepStrictEqual(stepOf(results, "left").data, { tickets: [], count: 0 });
   });
   await t.step("a second UpdateTicket with the same mark does nothing", () => {
-    deepStrictEqual(step(results, "twice").data, { id: "T-1", applied: false });
+    deepStrictEqual(stepOf(results, "twice").data, { id: "T-1", applied: false });
   });
   await t.step("UpdateTickets counts applied, unchanged and failed tickets", () => {
-    const data = step(results, "batch").data as {
+    const data = stepOf(results, "batch").data as {
       applied: number;
       unchanged: number;
       failed: number;
@@ -129,22 +116,22 @@ orchestrator:
     match(data.failures[0]!.error, /^service "tickets" failed in apply\(\): Cannot update ticket/);
   });
   await t.step("Filter, Tally and Report run on the tickets", () => {
-    deepStrictEqual(ids({ tickets: (step(results, "urgent").data as { items: [] }).items }), [
+    deepStrictEqual(ids({ tickets: (stepOf(results, "urgent").data as { items: [] }).items }), [
       "T-1",
       "T-2",
     ]);
-    deepStrictEqual(step(results, "queues").data, {
+    deepStrictEqual(stepOf(results, "queues").data, {
       total: 3,
       counts: { IT: 2, Finance: 1 },
     });
-    deepStrictEqual(step(results, "report").data, {
+    deepStrictEqual(stepOf(results, "report").data, {
       report: "Triage\n  urgent: 2\n  queues: IT=2, Finance=1",
     });
-    deepStrictEqual(step(results, "log").data, { logged: true });
+    deepStrictEqual(stepOf(results, "log").data, { logged: true });
   });
   await t.step("bad params name the field and the fix", () => {
     match(
-      step(results, "bad").error!,
+      stepOf(results, "bad").error!,
       /^invalid params: changes: cannot change "queu"; change only queue, priority, state, type, tags/,
     );
   });
@@ -249,10 +236,10 @@ Deno.test("base pipes update OTOBO tickets through update() and addNote()", asyn
   }
 
   await t.step("FetchTickets searches OTOBO", () => {
-    deepStrictEqual(ids(step(results, "fetch").data), ["3", "9"]);
+    deepStrictEqual(ids(stepOf(results, "fetch").data), ["3", "9"]);
   });
   await t.step("UpdateTicket without a mark changed OTOBO's store", () => {
-    deepStrictEqual(step(results, "update").data, { id: "3", applied: true });
+    deepStrictEqual(stepOf(results, "update").data, { id: "3", applied: true });
     const stored = emu.tickets.get(3)!;
     deepStrictEqual([stored.Queue, stored.State], ["Misc", "open"]);
     deepStrictEqual(stored.DynamicField.Tags, ["billing"]);
@@ -263,7 +250,7 @@ Deno.test("base pipes update OTOBO tickets through update() and addNote()", asyn
     ]);
   });
   await t.step("UpdateTicket with a mark fails clearly and changes nothing", () => {
-    const s = step(results, "marked");
+    const s = stepOf(results, "marked");
     strictEqual(s.status, "failed");
     strictEqual(
       s.error,
@@ -273,7 +260,7 @@ Deno.test("base pipes update OTOBO tickets through update() and addNote()", asyn
     strictEqual(emu.tickets.get(9)!.Priority, "3 normal");
   });
   await t.step("UpdateTickets goes on past the ticket it cannot mark", () => {
-    const data = step(results, "batch").data as { applied: number; failed: number };
+    const data = stepOf(results, "batch").data as { applied: number; failed: number };
     deepStrictEqual([data.applied, data.failed], [1, 1]);
     strictEqual(emu.tickets.get(9)!.Articles.at(-1)!.Body, "Checked.");
   });

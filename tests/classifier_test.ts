@@ -1,18 +1,12 @@
 import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
-import { ConfigError, openConfig, type RunnerResult, type StepResult } from "../mod.ts";
+import { ConfigError, type openConfig, type RunnerResult, type StepResult } from "../mod.ts";
 import { QUEUES, syntheticRows, toCsv } from "../plugins/classifier/_testing.ts";
-import { fixture, ROOT, tempConfig } from "./_helpers.ts";
+import { fixture, ROOT, runFromDir, stepOf, tempConfig } from "./_helpers.ts";
 
 const PLUGIN = `${ROOT}plugins/classifier/mod.ts`;
 const HOLDOUT = "holdout: { fraction: 0.25, seed: 7 }";
 const DATA = "data: ./data/tickets.csv, text: [subject, body], label: queue";
 const MODEL = "model: ./models/queue.json";
-
-function step(results: RunnerResult[], id: string): StepResult {
-  const s = results[0]?.steps.find((x) => x.id === id);
-  if (!s) throw new Error(`no step "${id}" in ${JSON.stringify(results[0]?.steps)}`);
-  return s;
-}
 
 /** A config in a temp dir with `data/tickets.csv` (synthetic) and `models/`, run from its dir. */
 async function runConfig(
@@ -23,16 +17,12 @@ async function runConfig(
   await Deno.mkdir(`${cfg.dir}/models`);
   const rows = syntheticRows(220, { seed: 3, unlabelled: 10 });
   await Deno.writeTextFile(`${cfg.dir}/data/tickets.csv`, toCsv(rows));
-  const cwd = Deno.cwd();
   try {
-    using app = await openConfig(cfg.file, { chdir: true });
-    const results = await app.run({ signal: AbortSignal.timeout(60_000) });
+    const results = await runFromDir(cfg.file, 60_000);
     return { results, dir: cfg.dir, [Symbol.asyncDispose]: cfg[Symbol.asyncDispose] };
   } catch (e) {
     await cfg[Symbol.asyncDispose]();
     throw e;
-  } finally {
-    Deno.chdir(cwd);
   }
 }
 
@@ -78,7 +68,7 @@ orchestrator:
   strictEqual(results[0]?.status, "succeeded", JSON.stringify(results[0]?.steps));
 
   await t.step("Train reports what it learned and writes the model file", async () => {
-    const data = step(results, "train").data as Record<string, unknown>;
+    const data = stepOf(results, "train").data as Record<string, unknown>;
     deepStrictEqual(Object.keys(data).sort(), [
       "bytes",
       "examples",
@@ -94,13 +84,13 @@ orchestrator:
   });
 
   await t.step("Train with if_missing skips an existing model", () => {
-    const again = step(results, "again");
+    const again = stepOf(results, "again");
     strictEqual(again.status, "skipped");
     strictEqual(again.data, undefined);
   });
 
   await t.step("Classify answers every ticket by id", () => {
-    const data = step(results, "classify").data as {
+    const data = stepOf(results, "classify").data as {
       predictions: { id: string; label: string; confidence: number; top: unknown[] }[];
       model: { labels: string[]; version: number };
     };
@@ -112,13 +102,13 @@ orchestrator:
   });
 
   await t.step("Classify per item succeeds for every item", () => {
-    const each = step(results, "each");
+    const each = stepOf(results, "each");
     strictEqual(each.status, "succeeded");
     deepStrictEqual(each.data, { succeeded: 20, failed: 0, skipped: 0, failures: [] });
   });
 
   await t.step("Evaluate on the held-out rows is accurate", () => {
-    const data = step(results, "evaluate").data as {
+    const data = stepOf(results, "evaluate").data as {
       examples: number;
       accuracy: number;
       macro_f1: number;
@@ -143,7 +133,7 @@ orchestrator:
           use: classifier:Train
           params: { ${DATA}, ${MODEL} }
 `);
-  const s = step(run.results, "train");
+  const s = stepOf(run.results, "train");
   strictEqual(s.status, "failed");
   match(
     s.error!,

@@ -1,17 +1,11 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { openConfig, type RunnerResult } from "../mod.ts";
 import { type OtoboEmulator, startOtoboEmulator } from "../examples/otobo/emulator.ts";
-import { fixture, ROOT, tempConfig } from "./_helpers.ts";
+import { fixture, ROOT, stepOf, tempConfig } from "./_helpers.ts";
 
 const PLUGIN = `${ROOT}plugins/otobo_znuny/mod.ts`;
 const ENV = "OTAI_TEST_OTOBO_PASSWORD";
 const PASSWORD = "pw-Secret-42";
-
-function step(results: RunnerResult[], id: string) {
-  const s = results[0]?.steps.find((x) => x.id === id);
-  if (!s) throw new Error(`no step ${id}`);
-  return s;
-}
 
 /** A config granting the plugin one host:port and the password variable. */
 function config(emu: OtoboEmulator, options: { grant?: string; session?: boolean }, run: string) {
@@ -87,17 +81,17 @@ Deno.test("otobo-znuny searches, gets, updates and notes tickets from its sandbo
     );
   });
   await t.step("Ping and Search", () => {
-    deepStrictEqual(step(results, "ping").data, { ok: true, user: "otai", session: false });
-    const data = step(results, "search").data as { tickets: { id: string }[]; count: number };
+    deepStrictEqual(stepOf(results, "ping").data, { ok: true, user: "otai", session: false });
+    const data = stepOf(results, "search").data as { tickets: { id: string }[]; count: number };
     deepStrictEqual(data.tickets.map((x) => x.id), ["3", "9"]);
   });
   await t.step("get() returns the unified ticket; null for an unknown id", () => {
-    const ticket = (step(results, "get").data as { value: Record<string, unknown> }).value;
+    const ticket = (stepOf(results, "get").data as { value: Record<string, unknown> }).value;
     deepStrictEqual(
       [ticket.id, ticket.subject, ticket.queue, ticket.customer, ticket.updated_at],
       ["3", "Invoice INV-2025-0193 charged twice", "Billing", "li.wei", "2025-03-03T09:45:30.000Z"],
     );
-    deepStrictEqual(step(results, "missing").data, { value: null });
+    deepStrictEqual(stepOf(results, "missing").data, { value: null });
   });
   await t.step("update() and AddNote changed OTOBO's store", () => {
     const stored = emu.tickets.get(3)!;
@@ -109,7 +103,7 @@ Deno.test("otobo-znuny searches, gets, updates and notes tickets from its sandbo
       0,
       "Internal",
     ]);
-    const updated = (step(results, "update").data as { value: Record<string, unknown> }).value;
+    const updated = (stepOf(results, "update").data as { value: Record<string, unknown> }).value;
     deepStrictEqual([updated.queue, updated.priority, updated.tags], ["Misc", "5 very high", [
       "urgent",
     ]]);
@@ -134,7 +128,7 @@ Deno.test("otobo-znuny logs in again when its session expires", async () => {
 `,
   ));
   strictEqual(results[0]!.status, "succeeded", JSON.stringify(results[0]!.steps));
-  strictEqual((step(results, "second").data as { count: number }).count, 1);
+  strictEqual((stepOf(results, "second").data as { count: number }).count, 1);
   deepStrictEqual(
     emu.requests.log.filter((r) => r.operation !== "TicketGet").map((r) =>
       r.errorCode ?? r.operation
@@ -154,7 +148,7 @@ Deno.test("otobo-znuny reports a wrong password clearly, without the password", 
     ),
     wrong,
   );
-  const ping = step(results, "ping");
+  const ping = stepOf(results, "ping");
   strictEqual(ping.status, "failed");
   match(ping.error!, /Cannot log in to OTOBO as "otai": TicketSearch\.AuthFail/);
   match(ping.error!, new RegExp(`check the password in env var "${ENV}"`));
@@ -172,7 +166,7 @@ Deno.test("otobo-znuny granted another port is denied, naming the grant to chang
     { grant: `127.0.0.1:${otherPort}` },
     `        - { id: ping, use: "otobo-znuny:Ping", injects: { tickets: otobo } }\n`,
   ));
-  const ping = step(results, "ping");
+  const ping = stepOf(results, "ping");
   strictEqual(ping.status, "failed");
   const host = new URL(emu.url).host.replaceAll(".", "\\.");
   match(ping.error!, new RegExp(`plugin "otobo-znuny" was denied net access to "${host}"`));

@@ -1,12 +1,6 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { ConfigError, openConfig, type RunnerResult } from "../mod.ts";
-import { fixture, runCli, tempConfig } from "./_helpers.ts";
-
-function step(results: RunnerResult[], runner: string, id: string) {
-  const s = results.find((r) => r.id === runner)?.steps.find((x) => x.id === id);
-  if (!s) throw new Error(`no step ${runner}.${id}`);
-  return s;
-}
+import { fixture, runCli, stepOf, tempConfig } from "./_helpers.ts";
 
 async function configError(text: string, files?: Record<string, string>): Promise<ConfigError> {
   await using cfg = await tempConfig(text, files);
@@ -60,20 +54,20 @@ orchestrator:
       Deno.chdir(cwd);
     }
     await t.step("granted file, env and host work", () => {
-      deepStrictEqual(step(results, "main", "allowed").data, { text: "yes" });
-      deepStrictEqual(step(results, "main", "granted_env").data, { value: "visible" });
-      deepStrictEqual(step(results, "main", "granted_net").data, { status: 200, body: "pong" });
+      deepStrictEqual(stepOf(results, "allowed").data, { text: "yes" });
+      deepStrictEqual(stepOf(results, "granted_env").data, { value: "visible" });
+      deepStrictEqual(stepOf(results, "granted_net").data, { status: 200, body: "pong" });
     });
     for (const [id, kind] of [["other_file", "read"], ["other_env", "env"], ["other_net", "net"]]) {
       await t.step(`a ${kind} not granted fails the step with the grant to change`, () => {
-        const s = step(results, "main", id!);
+        const s = stepOf(results, id!);
         strictEqual(s.status, "failed");
         match(s.error!, new RegExp(`plugin "probe" was denied ${kind} access`));
         match(s.error!, new RegExp(`plugins\\[0\\]\\.permissions\\.${kind} in .*config\\.yml:2`));
       });
     }
     await t.step("the run goes on after a denial", () => {
-      deepStrictEqual(step(results, "main", "after").data, { still: "running" });
+      deepStrictEqual(stepOf(results, "after").data, { still: "running" });
     });
   } finally {
     Deno.env.delete("OTAI_TEST_GRANTED");
@@ -162,20 +156,20 @@ orchestrator:
   using app = await openConfig(cfg.file);
   const results = await app.run();
   await t.step("calls cross sandboxes through the host", () => {
-    deepStrictEqual(step(results, "main", "set").data, { value: 1 });
-    deepStrictEqual(step(results, "main", "get").data, { value: "v=1" });
+    deepStrictEqual(stepOf(results, "set").data, { value: 1 });
+    deepStrictEqual(stepOf(results, "get").data, { value: "v=1" });
   });
   await t.step("the service runs under its own plugin's permissions (none)", () => {
     match(
-      step(results, "main", "denied").error!,
+      stepOf(results, "denied").error!,
       /service "kv" failed in readSecret\(\): plugin "store" was denied read access/,
     );
   });
   await t.step("a service not injected is not reachable", () => {
-    match(step(results, "main", "uninjected").error!, /no service "kv" injected/);
+    match(stepOf(results, "uninjected").error!, /no service "kv" injected/);
   });
   await t.step("a failed service fails only the steps that inject it", () => {
-    match(step(results, "main", "broken").error!, /could not be created: the store is unavailable/);
+    match(stepOf(results, "broken").error!, /could not be created: the store is unavailable/);
     strictEqual(results[0]!.status, "succeeded");
   });
 });
@@ -211,11 +205,11 @@ orchestrator:
   using app = await openConfig(cfg.file);
   const [result] = await app.run();
   await t.step("expressions yield typed values and interpolate text", () => {
-    deepStrictEqual(step([result!], "main", "list").data, { items: [0, 1, 2, 3, 4] });
-    deepStrictEqual(step([result!], "main", "text").data, { t: "n=5 ok=true" });
+    deepStrictEqual(stepOf([result!], "list").data, { items: [0, 1, 2, 3, 4] });
+    deepStrictEqual(stepOf([result!], "text").data, { t: "n=5 ok=true" });
   });
   await t.step("for_each counts items and keeps failures", () => {
-    const loop = step([result!], "main", "loop");
+    const loop = stepOf([result!], "loop");
     strictEqual(loop.status, "failed");
     const data = loop.data as {
       succeeded: number;
@@ -232,25 +226,25 @@ orchestrator:
   });
   await t.step(
     "if: false skips",
-    () => strictEqual(step([result!], "main", "cond_false").status, "skipped"),
+    () => strictEqual(stepOf([result!], "cond_false").status, "skipped"),
   );
   await t.step("timeout fails the step and aborts the signal", () => {
-    const s = step([result!], "main", "slow");
+    const s = stepOf([result!], "slow");
     strictEqual(s.status, "failed");
     match(s.error!, /timed out after 200ms/);
     ok(s.duration_ms < 2000);
   });
   await t.step("a thrown non-Error is reported", () => {
-    match(step([result!], "main", "thrown").error!, /non-Error value: a plain string/);
+    match(stepOf([result!], "thrown").error!, /non-Error value: a plain string/);
   });
   await t.step("a value that cannot cross the boundary is refused", () => {
     match(
-      step([result!], "main", "unclonable").error!,
+      stepOf([result!], "unclonable").error!,
       /the pipe returned a value whose data.f is a function, which cannot cross the sandbox boundary/,
     );
   });
   await t.step("params are validated with the pipe's schema, pointing at the config", () => {
-    match(step([result!], "main", "bad_params").error!, /invalid params: count: .*config\.yml:\d+/);
+    match(stepOf([result!], "bad_params").error!, /invalid params: count: .*config\.yml:\d+/);
   });
   await t.step("the runner stops at its first failed step", () => {
     strictEqual(result!.status, "failed");

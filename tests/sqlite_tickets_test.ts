@@ -1,16 +1,10 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { openConfig, type RunnerResult, type StepResult } from "../mod.ts";
-import { fixture, ROOT, tempConfig } from "./_helpers.ts";
+import type { openConfig, RunnerResult, StepResult } from "../mod.ts";
+import { fixture, ROOT, runFromDir, stepOf, tempConfig } from "./_helpers.ts";
 
 const PLUGIN = `${ROOT}plugins/sqlite_tickets/mod.ts`;
 const CSV = new URL("./fixtures/sqlite_tickets/tickets.csv", import.meta.url);
-
-function step(results: RunnerResult[], id: string): StepResult {
-  const s = results[0]?.steps.find((x) => x.id === id);
-  if (!s) throw new Error(`no step "${id}" in ${JSON.stringify(results[0]?.steps)}`);
-  return s;
-}
 
 /** A config in a temp dir with `data/tickets.csv`, run with the config's dir as cwd. */
 async function runConfig(
@@ -20,16 +14,12 @@ async function runConfig(
   await Deno.mkdir(`${cfg.dir}/data`);
   await Deno.copyFile(CSV, `${cfg.dir}/data/tickets.csv`);
   await Deno.writeTextFile(`${cfg.dir}/outside.csv`, "id,subject\nX,outside the grant\n");
-  const cwd = Deno.cwd();
   try {
-    using app = await openConfig(cfg.file, { chdir: true });
-    const results = await app.run({ signal: AbortSignal.timeout(30_000) });
+    const results = await runFromDir(cfg.file, 30_000);
     return { results, dir: cfg.dir, [Symbol.asyncDispose]: cfg[Symbol.asyncDispose] };
   } catch (e) {
     await cfg[Symbol.asyncDispose]();
     throw e;
-  } finally {
-    Deno.chdir(cwd);
   }
 }
 
@@ -70,7 +60,7 @@ orchestrator:
 `);
   const { results } = run;
   await t.step("Import reports imported rows and malformed lines", () => {
-    deepStrictEqual(step(results, "import").data, {
+    deepStrictEqual(stepOf(results, "import").data, {
       imported: 3,
       skipped: 1,
       existing: 0,
@@ -82,20 +72,20 @@ orchestrator:
     });
   });
   await t.step("search crosses the sandbox as plain tickets", () => {
-    const todo = step(results, "todo").data as { value: { id: string; tags: string[] }[] };
+    const todo = stepOf(results, "todo").data as { value: { id: string; tags: string[] }[] };
     deepStrictEqual(todo.value.map((x) => [x.id, x.tags]), [
       ["T-1", ["hw", "printer"]],
       ["T-3", ["network"]],
     ]);
   });
   await t.step("apply runs once per ticket; a marked ticket is not processed again", () => {
-    deepStrictEqual((step(results, "each").data as { succeeded: number }).succeeded, 2);
-    const again = step(results, "again").data as { value: { applied: boolean } };
+    deepStrictEqual((stepOf(results, "each").data as { succeeded: number }).succeeded, 2);
+    const again = stepOf(results, "again").data as { value: { applied: boolean } };
     strictEqual(again.value.applied, false);
-    deepStrictEqual(step(results, "left").data, { value: [] });
+    deepStrictEqual(stepOf(results, "left").data, { value: [] });
   });
   await t.step("History lists the run's changes with actor and run", () => {
-    const rows = (step(results, "history").data as {
+    const rows = (stepOf(results, "history").data as {
       rows: { ticket: string; field: string; actor: string; run: string }[];
     }).rows;
     deepStrictEqual(
@@ -105,7 +95,7 @@ orchestrator:
     ok(rows.every((r) => r.actor === "triage-bot" && r.run === "run-1"));
   });
   await t.step("an unknown id fails the step with what to do", () => {
-    const s = step(results, "unknown");
+    const s = stepOf(results, "unknown");
     strictEqual(s.status, "failed");
     strictEqual(
       s.error,
@@ -114,7 +104,7 @@ orchestrator:
     );
   });
   await t.step("a file outside the grant is denied, naming the grant to change", () => {
-    const s = step(results, "outside");
+    const s = stepOf(results, "outside");
     strictEqual(s.status, "failed");
     match(s.error!, /plugin "sqlite-tickets" was denied read access to ".*outside\.csv"/);
     match(s.error!, /grant it under plugins\[0\]\.permissions\.read in .*config\.yml:2/);
@@ -150,7 +140,7 @@ orchestrator:
       run:
         - { id: import, use: "sqlite-tickets:Import", injects: { tickets: tickets }, params: { path: ./data/tickets.csv } }
 `);
-  const s = step(run.results, "import");
+  const s = stepOf(run.results, "import");
   strictEqual(s.status, "failed");
   match(
     s.error!,

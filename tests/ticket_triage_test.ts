@@ -26,6 +26,42 @@ async function copyExample(
   };
 }
 
+/** A 40 ms pause before each ticket's update, so a run is long enough to interrupt. */
+function slowedDown(config: string): string {
+  return config.replace(
+    "plugins:\n",
+    `plugins:\n  - from: ${
+      fixture("probe.ts")
+    }\n    permissions: { read: true, env: true, net: true }\n`,
+  ).replace(
+    "          steps:\n            - id: confident",
+    "          steps:\n            - { id: pause, use: probe:Sleep, params: { ms: 40 } }\n" +
+      "            - id: confident",
+  );
+}
+
+/** Starts `otai run` on a config and waits until at least `marked` tickets are triaged. */
+async function startAndWait(
+  file: string,
+  db: string,
+  marked: number,
+  output: "null" | "piped",
+): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}mod.ts`, "run", file],
+    stdout: output,
+    stderr: output,
+    env: { NO_COLOR: "1" },
+  }).spawn();
+  for (let i = 0, seen = 0; i < 600 && seen < marked; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    try {
+      seen = counts(db).marked;
+    } catch { /* not created yet */ }
+  }
+  return child;
+}
+
 function counts(db: string): { marked: number; notes: number; perTicket: number[] } {
   const sql = new DatabaseSync(db, { readOnly: true });
   try {
@@ -84,31 +120,9 @@ Deno.test("the triage example routes every ticket once and prints a summary", as
 
 Deno.test("killing otai run mid-way and starting again processes every ticket exactly once", async () => {
   // A slow step before each update makes the run long enough to be killed part-way.
-  await using ex = await copyExample((c) =>
-    c.replace(
-      "plugins:\n",
-      `plugins:\n  - from: ${
-        fixture("probe.ts")
-      }\n    permissions: { read: true, env: true, net: true }\n`,
-    ).replace(
-      "          steps:\n            - id: confident",
-      "          steps:\n            - { id: pause, use: probe:Sleep, params: { ms: 40 } }\n" +
-        "            - id: confident",
-    )
-  );
+  await using ex = await copyExample(slowedDown);
   const db = `${ex.dir}/data/tickets.db`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}mod.ts`, "run", ex.file],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  let marked = 0;
-  for (let i = 0; i < 600 && marked < 30; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    try {
-      marked = counts(db).marked;
-    } catch { /* not created yet */ }
-  }
+  const child = await startAndWait(ex.file, db, 30, "null");
   child.kill("SIGKILL");
   await child.status;
   // otai may have re-run itself as a child process (to enable sandboxes): it must stop with
@@ -136,32 +150,9 @@ Deno.test("killing otai run mid-way and starting again processes every ticket ex
 });
 
 Deno.test("SIGTERM during the triage finishes the tickets in flight and stops cleanly", async () => {
-  await using ex = await copyExample((c) =>
-    c.replace(
-      "plugins:\n",
-      `plugins:\n  - from: ${
-        fixture("probe.ts")
-      }\n    permissions: { read: true, env: true, net: true }\n`,
-    ).replace(
-      "          steps:\n            - id: confident",
-      "          steps:\n            - { id: pause, use: probe:Sleep, params: { ms: 40 } }\n" +
-        "            - id: confident",
-    )
-  );
+  await using ex = await copyExample(slowedDown);
   const db = `${ex.dir}/data/tickets.db`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}mod.ts`, "run", ex.file],
-    stdout: "piped",
-    stderr: "piped",
-    env: { NO_COLOR: "1" },
-  }).spawn();
-  let marked = 0;
-  for (let i = 0; i < 600 && marked < 20; i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    try {
-      marked = counts(db).marked;
-    } catch { /* not created yet */ }
-  }
+  const child = await startAndWait(ex.file, db, 20, "piped");
   child.kill("SIGTERM");
   const out = await child.output();
   const stdout = new TextDecoder().decode(out.stdout);
