@@ -11,8 +11,17 @@
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
-import { makeSink, makeTicket, peakRssMB, STEPS } from "../../shared/peers/common.mjs";
+import * as peers from "../../shared/peers/common.mjs";
 import { type OpenConfig, openConfig } from "../mod.ts";
+
+/** The shared workload's API (plain JavaScript, typed here). */
+interface Peers {
+  makeTicket(i: number): unknown;
+  makeSink(): { add(t: unknown): void; summary(): string };
+  peakRssMB(): number;
+  STEPS: ((t: unknown) => unknown)[];
+}
+const { makeSink, makeTicket, peakRssMB, STEPS } = peers as unknown as Peers;
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -62,7 +71,7 @@ async function runOtai(app: OpenConfig, count: number, lanes: number) {
 
 async function runPlain(count: number, start = 0) {
   const sink = makeSink();
-  const steps = STEPS.map((f: (t: unknown) => unknown) => async (t: unknown) => f(t));
+  const steps = STEPS.map((f) => async (t: unknown) => f(t));
   for (let i = start; i < start + count; i++) {
     let t = makeTicket(i);
     for (const s of steps) t = await s(t);

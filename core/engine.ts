@@ -4,6 +4,8 @@ import type { ConfigPath } from "./config/_yaml.ts";
 import type { Plan, PlannedRunner, PlannedStep } from "./plan.ts";
 import type { PipeOutcome, PluginHandle, WireError } from "./registry.ts";
 import type { StepState } from "./types.ts";
+import { RawJson } from "./raw_json.ts";
+import type { CompiledValue } from "./expression.ts";
 
 /** A finished step, as results documents and summaries show it. */
 export interface StepResult extends StepState {
@@ -62,6 +64,29 @@ export interface EngineOptions {
 }
 
 const MAX_FAILURES_KEPT = 100;
+
+/**
+ * Takes the params that are other steps' fields still as JSON text out of the rendered params
+ * (leaving null in their place), to be sent on as text.
+ */
+function takeRawParams(
+  params: unknown,
+  refs: CompiledValue["refs"],
+): { path: (string | number)[]; json: string }[] {
+  const out: { path: (string | number)[]; json: string }[] = [];
+  for (const path of refs ?? []) {
+    if (path.length === 0) continue;
+    let parent = params as Record<string | number, unknown>;
+    for (const key of path.slice(0, -1)) parent = parent?.[key] as Record<string | number, unknown>;
+    const last = path.at(-1)!;
+    const value = parent?.[last];
+    if (value instanceof RawJson) {
+      out.push({ path: [...path], json: value.json });
+      parent[last] = null;
+    }
+  }
+  return out;
+}
 
 /**
  * What a pipe is sent of the steps before it: status, error and reason, not data. Data can be
@@ -216,10 +241,12 @@ export class Engine {
         if (s?.failed) return { status: "failed", error: s.failed };
       }
       const params = step.params.render(scope);
+      const rawParams = takeRawParams(params, step.params.refs);
       for (const s of frame.scopes) entry.plugin.runtime.defineScope(s.id, s.states);
       const outcome: PipeOutcome = await entry.plugin.runtime.run({
         pipe: entry.name,
         params,
+        ...(rawParams.length ? { rawParams } : {}),
         scopes: frame.scopes.map((s) => s.id),
         steps: states(local),
         services: step.injects,
@@ -242,7 +269,8 @@ export class Engine {
     options: RunOptions,
   ): Promise<StepState> {
     const { signal, onProgress } = options;
-    const items = step.forEach!.render(scope);
+    let items = step.forEach!.render(scope);
+    if (items instanceof RawJson) items = items.value;
     if (!Array.isArray(items)) {
       throw new TypeError(`for_each yielded ${items === null ? "null" : typeof items}, not a list`);
     }

@@ -1,4 +1,5 @@
 import { Environment } from "@marcbachmann/cel-js";
+import { rawField, RawJson } from "./raw_json.ts";
 
 /** The variables an expression sees: `steps`, `params`, `env`, `runner`, and `item` in a loop. */
 export type ExpressionScope = Record<string, unknown>;
@@ -9,9 +10,15 @@ export interface CompiledValue {
   readonly isStatic: boolean;
   /** Produces the value for a scope. */
   render(scope: ExpressionScope): unknown;
+  /**
+   * Where the value holds exactly `${{ steps.<id>.data.<field> }}`: there `render` may yield a
+   * {@linkcode RawJson} (the field still as JSON text) instead of the parsed field.
+   */
+  readonly refs?: readonly (readonly (string | number)[])[];
 }
 
 const TEMPLATE = /\$\{\{([\s\S]*?)\}\}/g;
+const STEP_FIELD = /^\s*steps\.([A-Za-z_][A-Za-z0-9_]*)\.data\.([A-Za-z_][A-Za-z0-9_]*)\s*$/;
 const cel = new Environment({
   unlistedVariablesAreDyn: true,
   homogeneousAggregateLiterals: false,
@@ -104,7 +111,11 @@ export function compileValue(value: unknown): CompiledValue {
   if (Array.isArray(value)) {
     const parts = value.map(compileValue);
     if (parts.every((p) => p.isStatic)) return constant(value);
-    return { isStatic: false, render: (s) => parts.map((p) => p.render(s)) };
+    return {
+      isStatic: false,
+      render: (s) => parts.map((p) => p.render(s)),
+      refs: parts.flatMap((p, i) => (p.refs ?? []).map((r) => [i, ...r])),
+    };
   }
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value).map(([k, v]) => [k, compileValue(v)] as const);
@@ -112,10 +123,10 @@ export function compileValue(value: unknown): CompiledValue {
     return {
       isStatic: false,
       render(s) {
-        const out: Record<string, unknown> = {};
-        for (const [k, p] of entries) out[k] = p.render(s);
-        return out;
+        // fromEntries defines keys, so a key like "__proto__" stays a plain key.
+        return Object.fromEntries(entries.map(([k, p]) => [k, p.render(s)]));
       },
+      refs: entries.flatMap(([k, p]) => (p.refs ?? []).map((r) => [k, ...r])),
     };
   }
   return constant(value);
@@ -130,8 +141,21 @@ function compileString(text: string): CompiledValue {
   const matches = [...text.matchAll(TEMPLATE)];
   if (matches.length === 0) return constant(text);
   if (matches.length === 1 && matches[0]![0] === text.trim()) {
-    const fn = compileExpression(matches[0]![1]!);
-    return { isStatic: false, render: fn };
+    const source = matches[0]![1]!;
+    const fn = compileExpression(source);
+    const ref = STEP_FIELD.exec(source);
+    if (!ref) return { isStatic: false, render: fn };
+    const [, id, field] = ref;
+    return {
+      isStatic: false,
+      refs: [[]],
+      render(s) {
+        const data = (s.steps as Record<string, { data?: Record<string, unknown> }> | undefined)
+          ?.[id!]?.data;
+        const json = rawField(data, field!);
+        return json === undefined ? fn(s) : new RawJson(json, data!, field!);
+      },
+    };
   }
   const pieces: (string | ((s: ExpressionScope) => unknown))[] = [];
   let last = 0;

@@ -24,6 +24,8 @@ export interface RunInput {
   pipe: string;
   /** Rendered params. */
   params: unknown;
+  /** Params that are other steps' fields as JSON text: parsed into `params` at `path`. */
+  rawParams?: { path: (string | number)[]; json: string }[];
   /** Ids of scopes already defined with `defineScope`, outermost first. */
   scopes: number[];
   /** The innermost step states. */

@@ -35,6 +35,8 @@ export interface ChannelOptions {
   cwd?: string;
 }
 
+const ANSI = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
+
 function entrySource(runtime: string, url: string, maxResultBytes: number): string {
   return `import { start } from ${JSON.stringify(runtime)};\n` +
     `import * as mod from ${JSON.stringify(url)};\n` +
@@ -112,7 +114,9 @@ export function processChannel(options: ChannelOptions, events: ChannelEvents): 
     if (/out of memory|heap limit|allocation failed/i.test(stderr)) {
       end(`exceeded memory limit (${options.memoryMb ?? "default"} MB)`);
     } else {
-      const last = stderr.trim().split("\n").filter((l) => !/^\s+at /.test(l)).slice(-1)[0] ?? "";
+      const lines = stderr.replace(ANSI, "").trim().split("\n");
+      const last = lines.find((l) => /^error: /.test(l))?.slice(7) ??
+        lines.filter((l) => !/^\s+(at |\d+: )|^Stack backtrace/.test(l)).at(-1) ?? "";
       end(
         `the plugin process exited (${status.signal ?? `code ${status.code}`})${
           last ? `: ${last}` : ""
@@ -146,7 +150,7 @@ export async function localChannel(
   let alive = true;
   const server = new PluginServer((batch) => {
     if (alive) queueMicrotask(() => alive && events.message(batch));
-  }, { maxResultBytes: options.maxResultBytes });
+  }, { maxResultBytes: options.maxResultBytes, rawFields: false });
   server.start(await import(options.url));
   return {
     post: (batch) => queueMicrotask(() => alive && server.receive(batch)),

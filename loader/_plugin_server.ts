@@ -13,7 +13,15 @@ import { checkPlainData } from "./_plain_data.ts";
 export interface ServerOptions {
   /** The largest result, in bytes (approximately, as JSON); default 64 MB. */
   maxResultBytes?: number;
+  /**
+   * Send a pipe result's large list fields as JSON text, which the host passes on to the next
+   * sandbox without parsing (default true; off in-process, where nothing is copied anyway).
+   */
+  rawFields?: boolean;
 }
+
+/** A result list at least this long is sent as JSON text. */
+const RAW_MIN_ITEMS = 64;
 
 class SkipSignal {
   constructor(readonly reason: string) {}
@@ -30,6 +38,7 @@ export class PluginServer {
   #injectables = new Map<string, Injectable>();
   #nextCallId = 1;
   #maxBytes: number;
+  #rawFields: boolean;
   #logger: PluginLogger;
 
   /** Serves `mod`, posting batches of messages with `post`. */
@@ -39,6 +48,7 @@ export class PluginServer {
   ) {
     this.#post = post;
     this.#maxBytes = options.maxResultBytes ?? 64_000_000;
+    this.#rawFields = options.rawFields ?? true;
     const log =
       (level: "debug" | "info" | "warning" | "error") =>
       (message: string, props?: Record<string, unknown>) =>
@@ -127,12 +137,27 @@ export class PluginServer {
   }
 
   /** Sends a result after checking it is plain data within the size limit. */
-  #done(id: number, value: unknown, what: string): void {
+  #done(id: number, value: unknown, what: string, raw = false): void {
     const problem = checkPlainData(value, this.#maxBytes);
     if (problem) {
       const message = `${what} ${problem.path} ${problem.message}`;
       this.#send({ t: "done", id, status: "fail", error: { name: "TypeError", message } });
-    } else this.#send({ t: "done", id, status: "ok", value });
+      return;
+    }
+    if (raw && this.#rawFields && value !== null && typeof value === "object") {
+      let rest: Record<string, unknown> | undefined;
+      let texts: Record<string, string> | undefined;
+      for (const [key, field] of Object.entries(value)) {
+        if (Array.isArray(field) && field.length >= RAW_MIN_ITEMS) {
+          (texts ??= {})[key] = JSON.stringify(field);
+        } else (rest ??= {})[key] = field;
+      }
+      if (texts) {
+        this.#send({ t: "done", id, status: "ok", value: rest ?? {}, raw: texts });
+        return;
+      }
+    }
+    this.#send({ t: "done", id, status: "ok", value });
   }
 
   async #run(msg: Extract<HostMessage, { t: "run" }>): Promise<void> {
@@ -147,6 +172,7 @@ export class PluginServer {
         for (const id of msg.scopes) steps = { ...steps, ...this.#scopes.get(id) };
         steps = { ...steps, ...msg.steps };
       }
+      for (const { path, json } of msg.rawParams ?? []) setAt(msg.params, path, JSON.parse(json));
       const params = pipe.params ? await parse(pipe.params, msg.params) : msg.params;
       const value = await pipe.run({
         params: params as Record<string, unknown>,
@@ -159,7 +185,7 @@ export class PluginServer {
           throw new SkipSignal(reason);
         },
       });
-      this.#done(msg.id, value ?? {}, "the pipe returned a value whose");
+      this.#done(msg.id, value ?? {}, "the pipe returned a value whose", true);
     } catch (e) {
       if (e instanceof SkipSignal) {
         this.#send({ t: "done", id: msg.id, status: "skip", reason: String(e.reason) });
@@ -245,6 +271,17 @@ export class PluginServer {
     }
     return out;
   }
+}
+
+function setAt(root: unknown, path: (string | number)[], value: unknown): void {
+  let parent = root as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  Object.defineProperty(parent, path.at(-1)!, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 async function parse(schema: StandardSchema, value: unknown): Promise<unknown> {

@@ -46,6 +46,8 @@ export type SandboxMessage =
     id: number;
     status: "ok" | "skip" | "fail";
     value?: unknown;
+    /** Large fields of `value`, as JSON text (the host parses them only if it reads them). */
+    raw?: Record<string, string>;
     reason?: string;
     error?: WireError;
   }

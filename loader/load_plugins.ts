@@ -16,6 +16,7 @@ import {
   type WorkerPermissions,
 } from "./sandbox.ts";
 import { SupervisedPlugin } from "./supervisor.ts";
+import { sandboxModuleFlags } from "./_host_flags.ts";
 import { resolveSource, type SourceOptions } from "./_resolve_source.ts";
 
 /** Hooks from the host into every plugin sandbox. */
@@ -213,7 +214,7 @@ async function loadOne(
       ...(entry.limits?.memory_mb ? { memoryMb: entry.limits.memory_mb } : {}),
       ...(entry.limits?.result_mb ? { maxResultBytes: entry.limits.result_mb * 1e6 } : {}),
       ...(killAfterMs ? { killAfterMs } : {}),
-      ...(options.source?.denoArgs ? { denoArgs: options.source.denoArgs } : {}),
+      denoArgs: sandboxModuleFlags(),
       ...(options.source?.cwd ? { cwd: options.source.cwd } : {}),
       onLog: (level, message, props) => options.onLog?.(prefix, level, message, props),
       ...(options.onCall ? { onCall: options.onCall } : {}),

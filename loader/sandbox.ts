@@ -1,5 +1,6 @@
 import type { HostMessage, ManifestDescription, SandboxMessage } from "./_protocol.ts";
 import type { PipeOutcome, PluginRuntime, RunInput, WireError } from "../core/registry.ts";
+import { withRawFields } from "../core/raw_json.ts";
 import {
   type Channel,
   type ChannelEvents,
@@ -236,7 +237,10 @@ export class PluginSandbox implements PluginRuntime {
     const d = await Promise.race([this.#request({ t: "run", id, ...input }), timeout]);
     clearTimeout(timer);
     this.grants.delete(id);
-    if (d.status === "ok") return { status: "succeeded", data: d.value };
+    if (d.status === "ok") {
+      const data = d.raw ? withRawFields((d.value ?? {}) as object, d.raw) : d.value;
+      return { status: "succeeded", data };
+    }
     if (d.status === "skip") return { status: "skipped", reason: d.reason ?? "" };
     return { status: "failed", error: d.error! };
   }

@@ -318,3 +318,32 @@ orchestrator:
     );
   });
 });
+
+Deno.test("Engine passes large result fields on between sandboxes as JSON text, intact", async () => {
+  await using cfg = await tempConfig(`plugins:
+  - from: ${fixture("probe.ts")}
+    permissions: { read: true, env: true, net: true }
+  - from: ${fixture("probe.ts")}
+    as: other
+    isolation: process
+    permissions: { read: true, env: true, net: true }
+orchestrator:
+  runners:
+    - id: main
+      run:
+        - { id: list, use: "probe:Items", params: { n: 500 } }
+        - { id: echo, use: "other:Echo", params: { items: "\${{ steps.list.data.items }}", n: "\${{ size(steps.list.data.items) }}" } }
+        - { id: again, use: "probe:Echo", params: { nested: { items: "\${{ steps.echo.data.items }}" } } }
+        - id: each
+          for_each: "\${{ steps.echo.data.items }}"
+          concurrency: 50
+          steps: [{ id: check, use: "probe:Check", params: { value: "\${{ item }}" } }]
+`);
+  using app = await openConfig(cfg.file);
+  const [r] = await app.run();
+  const items = Array.from({ length: 500 }, (_, i) => i);
+  deepStrictEqual(stepOf([r!], "echo").data, { items, n: 500 });
+  deepStrictEqual(stepOf([r!], "again").data, { nested: { items } });
+  deepStrictEqual((stepOf([r!], "each").data as { succeeded: number }).succeeded, 500);
+  deepStrictEqual(JSON.parse(JSON.stringify(r)).steps[0].data.items.length, 500);
+});
