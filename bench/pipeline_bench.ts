@@ -71,7 +71,7 @@ async function runOtai(app: OpenConfig, count: number, lanes: number) {
 
 async function runPlain(count: number, start = 0) {
   const sink = makeSink();
-  const steps = STEPS.map((f) => async (t: unknown) => f(t));
+  const steps = STEPS.map((f) => (t: unknown) => Promise.resolve(f(t)));
   for (let i = start; i < start + count; i++) {
     let t = makeTicket(i);
     for (const s of steps) t = await s(t);

@@ -1,6 +1,6 @@
 import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { openConfig, type RunnerResult, type StepResult } from "../mod.ts";
+import { openConfig, type RunnerResult } from "../mod.ts";
 import { type OtoboEmulator, startOtoboEmulator } from "../examples/otobo/emulator.ts";
 import { ROOT, runFromDir, stepOf, tempConfig } from "./_helpers.ts";
 

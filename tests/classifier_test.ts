@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
-import { ConfigError, type openConfig, type RunnerResult, type StepResult } from "../mod.ts";
+import { ConfigError, type RunnerResult } from "../mod.ts";
 import { QUEUES, syntheticRows, toCsv } from "../plugins/classifier/_testing.ts";
 import { fixture, ROOT, runFromDir, stepOf, tempConfig } from "./_helpers.ts";
 

@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { ConfigError, openConfig, type RunnerResult } from "../mod.ts";
+import { ConfigError, openConfig } from "../mod.ts";
 import { fixture, runCli, stepOf, tempConfig } from "./_helpers.ts";
 
 async function configError(text: string, files?: Record<string, string>): Promise<ConfigError> {

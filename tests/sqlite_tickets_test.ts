@@ -1,6 +1,6 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import type { openConfig, RunnerResult, StepResult } from "../mod.ts";
+import type { RunnerResult } from "../mod.ts";
 import { fixture, ROOT, runFromDir, stepOf, tempConfig } from "./_helpers.ts";
 
 const PLUGIN = `${ROOT}plugins/sqlite_tickets/mod.ts`;

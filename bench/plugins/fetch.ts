@@ -1,5 +1,4 @@
 /** Benchmark step "fetch": the shared ticket workload (../shared/peers), as a plugin. */
-// deno-lint-ignore-file no-explicit-any
 import { makeTicket } from "../../../shared/peers/common.mjs";
 import { definePipe, definePlugin } from "../../plugin.ts";
 
