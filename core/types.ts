@@ -176,7 +176,7 @@ export interface PipeDefinition<
 
 /** Anything a plugin registers. */
 // deno-lint-ignore no-explicit-any
-export type Injectable = ServiceDefinition<any> | PipeDefinition<any>;
+export type Injectable = ServiceDefinition<any> | PipeDefinition<any, any>;
 
 /** The default export of a plugin module. */
 export interface PluginManifest {

@@ -32,7 +32,7 @@ const readLines = definePipe<{ path: string }>({
 });
 
 /** Greets `who` through an injected greeter. */
-const greet = definePipe<{ who: string }, { greeter?: Remote<Greeter> }>({
+const greet = definePipe<{ who: string }, { greeter: Remote<Greeter> }>({
   kind: "pipe",
   name: "Greet",
   description: "Greets params.who through the injected greeter service",
