@@ -10,6 +10,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 import * as peers from "../../shared/peers/common.mjs";
 import { type OpenConfig, openConfig } from "../mod.ts";
@@ -53,11 +54,16 @@ function config(): string {
   return `plugins:\n${plugins}orchestrator:\n  runners:\n    - id: pipeline\n      run:\n${steps}`;
 }
 
-/** Pushes `count` items through otai in batches, `lanes` cycles in flight at once. */
-async function runOtai(app: OpenConfig, count: number, lanes: number) {
+/**
+ * Pushes `count` items through otai in batches, `lanes` cycles in flight at once. Lanes start
+ * a fraction of a cycle apart: started together they would stay in step, each waiting for the
+ * same sandbox, and never overlap.
+ */
+async function runOtai(app: OpenConfig, count: number, lanes: number, cycleMs = 0) {
   const sink = makeSink();
   let left = Math.ceil(count / BATCH);
-  const lane = async () => {
+  const lane = async (_: unknown, k: number) => {
+    await new Promise((r) => setTimeout(r, (k * cycleMs) / lanes));
     while (left-- > 0) {
       const [result] = await app.run();
       const last = result!.steps.at(-1)!;
@@ -80,9 +86,14 @@ async function runPlain(count: number, start = 0) {
   return sink;
 }
 
-function time<T>(fn: () => Promise<T>): Promise<[T, number]> {
+/** Runs `fn`; returns its result, the wall time and the CPU time of the whole process (ms). */
+function time<T>(fn: () => Promise<T>): Promise<[T, number, number]> {
   const t0 = performance.now();
-  return fn().then((r) => [r, performance.now() - t0]);
+  const c0 = process.cpuUsage();
+  return fn().then((r) => {
+    const c = process.cpuUsage(c0);
+    return [r, performance.now() - t0, (c.user + c.system) / 1000];
+  });
 }
 
 const dir = await Deno.makeTempDir({ prefix: "otai-bench-" });
@@ -91,14 +102,22 @@ const app = await openConfig(`${dir}/config.yml`);
 const rows: string[][] = [];
 try {
   await runPlain(WARM);
-  const [, plainMs] = await time(() => runPlain(N));
+  const [, plainMs, plainCpu] = await time(() => runPlain(N));
   const plainRate = N / plainMs * 1000;
-  rows.push(["plain loop (async steps)", "-", fmt(plainRate), "1.00", "-"]);
+  rows.push([
+    "plain loop (async steps)",
+    "-",
+    fmt(plainRate),
+    "1.00",
+    (plainCpu / plainMs).toFixed(2),
+    "-",
+  ]);
   // The fetch plugin numbers tickets on from where it stopped: warm-up first, then each run.
   await runOtai(app, WARM, 1);
-  let start = Math.ceil(WARM / BATCH) * BATCH;
+  const cycleMs = (await time(() => runOtai(app, BATCH * 3, 1)))[1] / 3;
+  let start = Math.ceil(WARM / BATCH) * BATCH + BATCH * 3;
   for (const lanes of LANES) {
-    const [sink, ms] = await time(() => runOtai(app, N, lanes));
+    const [sink, ms, cpu] = await time(() => runOtai(app, N, lanes, cycleMs));
     const rate = N / ms * 1000;
     const expected = (await runPlain(N, start)).summary();
     start += Math.ceil(N / BATCH) * BATCH;
@@ -108,13 +127,14 @@ try {
       `${BATCH} x ${lanes}`,
       fmt(rate),
       (rate / plainRate).toFixed(2),
+      (cpu / ms).toFixed(2),
       same,
     ]);
   }
   console.log(
     `\n${N} tickets (~2 KB each), ${WARM} warm-up; batch = items per message, lanes = cycles in flight\n`,
   );
-  table(["system", "batch x lanes", "items/s", "vs plain", "checksum"], rows);
+  table(["system", "batch x lanes", "items/s", "vs plain", "cores busy", "checksum"], rows);
   console.log(`peak RSS of this process (all runs): ${peakRssMB()} MB`);
 
   if (values.soak) {
@@ -124,7 +144,7 @@ try {
     const mem: string[][] = [];
     const step = Math.max(BATCH, Math.floor(total / 10 / BATCH) * BATCH);
     for (let done = 0; done < total; done += step) {
-      await runOtai(app, step, lanes);
+      await runOtai(app, step, lanes, cycleMs);
       const m = Deno.memoryUsage();
       mem.push([String(done + step), (m.rss / 1e6).toFixed(0), (m.heapUsed / 1e6).toFixed(0)]);
     }
