@@ -29,7 +29,12 @@ export function summaryTable(results: RunnerResult[], elapsedMs: number): string
 
 /** What `otai check` prints for a config that passed. */
 export function checkReport(app: OpenConfig): string {
-  const lines = [`${app.file}: ok`];
+  const failed = app.failedServices.size;
+  const lines = [
+    failed
+      ? `${app.file}: ${failed} service(s) could not be created; the steps that inject them will fail`
+      : `${app.file}: ok`,
+  ];
   lines.push(`plugins (${app.plugins.length}):`);
   for (const p of app.plugins) {
     lines.push(
@@ -45,7 +50,10 @@ export function checkReport(app: OpenConfig): string {
     if (p.source.integrity) lines.push(`    integrity: ${p.source.integrity}`);
   }
   lines.push(`services (${app.plan.services.length}):`);
-  for (const s of app.plan.services) lines.push(`  ${s.id}: ${s.entry.key}`);
+  for (const s of app.plan.services) {
+    const failed = app.failedServices.get(s.id);
+    lines.push(`  ${s.id}: ${s.entry.key}${failed ? `: FAILED: ${failed}` : ""}`);
+  }
   lines.push(`runners (${app.plan.runners.length}):`);
   for (const r of app.plan.runners) {
     const when = r.intervalMs !== undefined

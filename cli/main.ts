@@ -146,7 +146,7 @@ async function check(file: string, json: boolean, modes: Modes): Promise<number>
   if (json) {
     const doc = {
       config: file,
-      status: "ok",
+      status: app.failedServices.size ? "failed" : "ok",
       plugins: app.plugins.map((p) => ({
         prefix: p.prefix,
         name: p.manifest.name,
@@ -157,12 +157,19 @@ async function check(file: string, json: boolean, modes: Modes): Promise<number>
         permissions: p.effective,
         injectables: p.manifest.injectables,
       })),
-      services: app.plan.services.map((s) => ({ id: s.id, use: s.entry.key })),
+      services: app.plan.services.map((s) => ({
+        id: s.id,
+        use: s.entry.key,
+        ...(app.failedServices.has(s.id) ? { error: app.failedServices.get(s.id) } : {}),
+      })),
       runners: app.plan.runners.map((r) => ({ id: r.id, steps: r.steps.map((s) => s.id) })),
     };
-    return print(redact(JSON.stringify(doc, null, 2), secrets) + "\n", 0);
+    return print(
+      redact(JSON.stringify(doc, null, 2), secrets) + "\n",
+      app.failedServices.size ? 2 : 0,
+    );
   }
-  return print(redact(checkReport(app), secrets), 0);
+  return print(redact(checkReport(app), secrets), app.failedServices.size ? 2 : 0);
 }
 
 async function run(file: string, json: boolean, modes: Modes): Promise<number> {

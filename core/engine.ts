@@ -155,6 +155,13 @@ export class Engine {
     }
   }
 
+  /** Services that could not be created, by id, with the reason. */
+  failedServices(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [id, s] of this.#services) if (s.failed) out.set(id, s.failed);
+    return out;
+  }
+
   /** Routes a service call from one sandbox to the sandbox that holds the service. */
   async callService(call: { instance: string; method: string; args: unknown[] }): Promise<unknown> {
     const s = this.#services.get(call.instance);

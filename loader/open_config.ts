@@ -38,6 +38,8 @@ export interface OpenConfig {
   plugins: PluginHandle[];
   /** Values from the environment that must never be shown. */
   secrets: ReadonlySet<string>;
+  /** Services that could not be created (their steps will fail), by id, with the reason. */
+  failedServices: ReadonlyMap<string, string>;
   /** Runs every runner until done (or, for scheduled runners, until the signal aborts). */
   run(options?: OrchestrateOptions): Promise<RunnerResult[]>;
   /** Stops every plugin sandbox. */
@@ -118,6 +120,7 @@ export async function openConfig(
     plan,
     plugins,
     secrets,
+    failedServices: engine.failedServices(),
     run: (opts) => orchestrate(engine, plan.runners, opts),
     close,
     [Symbol.dispose]: close,

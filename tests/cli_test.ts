@@ -149,3 +149,24 @@ Deno.test("otai runs as a remote main module does: no deno.json, no worker flag"
     }
   });
 });
+
+Deno.test("otai check exits 2 when a service cannot be created, naming it and why", async () => {
+  await using cfg = await tempConfig(
+    `plugins:
+  - from: ${fixture("store.ts")}
+services:
+  - { id: kv, use: "store:Kv", params: { fail: true } }
+orchestrator:
+  runners: [{ id: main, run: { id: a, use: "store:Kv" } }]
+`.replace('use: "store:Kv" } }]', 'use: "probe:Echo" } }]').replace(
+      "plugins:\n",
+      `plugins:\n  - from: ${
+        fixture("probe.ts")
+      }\n    permissions: { read: true, env: true, net: true }\n`,
+    ),
+  );
+  const r = await runCli(["check", cfg.file]);
+  strictEqual(r.code, 2, r.stdout + r.stderr);
+  match(r.stdout, /1 service\(s\) could not be created/);
+  match(r.stdout, /kv: store:Kv: FAILED: .*the store is unavailable/);
+});
