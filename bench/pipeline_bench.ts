@@ -41,17 +41,22 @@ const LANES = values.lanes!.split(",").map(Number);
 const PLUGINS = fileURLToPath(new URL("./plugins/", import.meta.url));
 const STEP_NAMES = ["fetch", "normalize", "enrich", "classify", "route", "update"];
 
-function config(): string {
+function config(repeat?: { total: number; inFlight: number }): string {
   const plugins = STEP_NAMES.map((s) => `  - from: ${PLUGINS}${s}.ts\n`).join("");
   const pipes = ["Fetch", "Normalize", "Enrich", "Classify", "Route", "Update"];
   const steps = STEP_NAMES.map((s, i) =>
     i === 0
-      ? `        - { id: fetch, use: "bench-fetch:Fetch", params: { count: ${BATCH} } }\n`
+      ? `        - { id: fetch, use: "bench-fetch:Fetch", params: { count: ${BATCH}${
+        repeat ? `, total: ${repeat.total}` : ""
+      } } }\n`
       : `        - { id: ${s}, use: "bench-${s}:${pipes[i]}", params: { items: "\${{ steps.${
         STEP_NAMES[i - 1]
       }.data.items }}" } }\n`
   ).join("");
-  return `plugins:\n${plugins}orchestrator:\n  runners:\n    - id: pipeline\n      run:\n${steps}`;
+  const loop = repeat
+    ? `      repeat: { while: "steps.fetch.data.count > 0", in_flight: ${repeat.inFlight} }\n`
+    : "";
+  return `plugins:\n${plugins}orchestrator:\n  runners:\n    - id: pipeline\n${loop}      run:\n${steps}`;
 }
 
 /**
@@ -134,6 +139,29 @@ try {
   console.log(
     `\n${N} tickets (~2 KB each), ${WARM} warm-up; batch = items per message, lanes = cycles in flight\n`,
   );
+  // The same through the config alone: a runner with repeat, in_flight cycles at once.
+  for (const inFlight of LANES) {
+    await Deno.writeTextFile(`${dir}/repeat.yml`, config({ total: N, inFlight }));
+    using looped = await openConfig(`${dir}/repeat.yml`);
+    const sink = makeSink();
+    const [, ms, cpu] = await time(() =>
+      looped.run({
+        onCycle(r) {
+          for (const t of (r.steps.at(-1)!.data as { items: unknown[] }).items) sink.add(t);
+        },
+      })
+    );
+    const rate = N / ms * 1000;
+    const same = sink.summary() === (await runPlain(N, 0)).summary() ? "same" : "DIFFERENT";
+    rows.push([
+      "otai, config repeat (in_flight)",
+      `${BATCH} x ${inFlight}`,
+      fmt(rate),
+      (rate / plainRate).toFixed(2),
+      (cpu / ms).toFixed(2),
+      same,
+    ]);
+  }
   table(["system", "batch x lanes", "items/s", "vs plain", "cores busy", "checksum"], rows);
   console.log(`peak RSS of this process (all runs): ${peakRssMB()} MB`);
 

@@ -60,6 +60,8 @@ export function checkReport(app: OpenConfig): string {
       ? `every ${ms(r.intervalMs)}`
       : r.cron
       ? `cron "${r.cron}"`
+      : r.repeat
+      ? `repeated, ${r.repeat.inFlight} in flight`
       : "once";
     lines.push(`  ${r.id} (${when}): ${r.steps.map((s) => s.id).join(" -> ")}`);
   }

@@ -55,6 +55,8 @@ export interface RunOptions {
   signal?: AbortSignal | undefined;
   /** Called as `for_each` items finish (at most every 200 ms, and at the end). */
   onProgress?: ((progress: Progress) => void) | undefined;
+  /** Called when each top-level step of the cycle has finished. */
+  onStep?: ((step: StepResult) => void) | undefined;
 }
 
 /** Options for {@linkcode Engine}. */
@@ -194,12 +196,14 @@ export class Engine {
       const t0 = Date.now();
       const state = await this.#runStep(runner, step, steps, frame, options);
       steps[step.id] = state;
-      results.push({
+      const result: StepResult = {
         id: step.id,
         ...state,
         started_at: new Date(t0).toISOString(),
         duration_ms: Date.now() - t0,
-      });
+      };
+      results.push(result);
+      options.onStep?.(result);
       if (state.status === "failed") {
         log.warn("Step {runner}.{step} failed: {error}", {
           runner: runner.id,

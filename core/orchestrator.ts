@@ -28,6 +28,7 @@ export async function orchestrate(
 ): Promise<RunnerResult[]> {
   const { signal } = options;
   return await Promise.all(runners.map(async (runner) => {
+    if (runner.repeat) return await repeat(engine, runner, options);
     let cycle = 0;
     let last: RunnerResult;
     do {
@@ -40,6 +41,61 @@ export async function orchestrate(
     } while (!signal?.aborted);
     return last;
   }));
+}
+
+/**
+ * Runs a runner's cycles back to back while its `repeat.while` holds for the cycle just finished,
+ * up to `in_flight` at once. A new cycle starts when the one before has finished its first step,
+ * so cycles in flight are a step apart and keep different sandboxes busy.
+ *
+ * @returns The first failed cycle, else the last one.
+ */
+async function repeat(
+  engine: Engine,
+  runner: PlannedRunner,
+  options: OrchestrateOptions,
+): Promise<RunnerResult> {
+  const { signal } = options;
+  const { inFlight } = runner.repeat!;
+  const running = new Set<Promise<void>>();
+  let cycle = 0;
+  let stop = false;
+  let last: RunnerResult | undefined;
+  let failed: RunnerResult | undefined;
+  while (!stop && !signal?.aborted) {
+    let started!: () => void;
+    const firstStep = new Promise<void>((resolve) => started = resolve);
+    const done: Promise<void> = engine.runRunner(runner, ++cycle, {
+      signal,
+      onProgress: options.onProgress,
+      onStep: () => started(),
+    }).then((result) => {
+      started();
+      running.delete(done);
+      options.onCycle?.(result);
+      if (!last || result.cycle > last.cycle) last = result;
+      if (result.status === "failed") failed ??= result;
+      if (result.status === "failed" || !holds(runner, result)) stop = true;
+    });
+    running.add(done);
+    await firstStep;
+    while (running.size >= inFlight) await Promise.race(running);
+  }
+  await Promise.all(running);
+  return failed ?? last!;
+}
+
+function holds(runner: PlannedRunner, result: RunnerResult): boolean {
+  const steps = Object.fromEntries(result.steps.map((s) => [s.id, s]));
+  try {
+    return runner.repeat!.while({ steps, params: runner.params, runner: { id: runner.id } });
+  } catch (e) {
+    log.error("Runner {runner} stops repeating: {error}", {
+      runner: runner.id,
+      error: (e as Error).message,
+    });
+    return false;
+  }
 }
 
 function msUntilNext(pattern: string): number {

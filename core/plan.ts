@@ -41,6 +41,8 @@ export interface PlannedRunner {
   intervalMs?: number;
   /** Cron pattern, when scheduled so. */
   cron?: string;
+  /** Back-to-back cycles while a condition over the last one holds, some in flight at once. */
+  repeat?: { while: (scope: Record<string, unknown>) => boolean; inFlight: number };
   /** Runner params, `params` in expressions. */
   params: Record<string, unknown>;
   /** Its steps. */
@@ -177,6 +179,14 @@ export async function planConfig(
     const interval = toMs(r.on?.interval);
     if (interval !== undefined) runner.intervalMs = interval;
     if (typeof r.on?.cron === "string") runner.cron = r.on.cron;
+    if (typeof r.repeat?.while === "string") {
+      try {
+        runner.repeat = {
+          while: compileCondition(r.repeat.while),
+          inFlight: r.repeat.in_flight ?? 1,
+        };
+      } catch { /* reported by checkConfig */ }
+    }
     runners.push(runner);
   });
   await Promise.all(validations);

@@ -126,3 +126,53 @@ orchestrator:
     await child.status;
   }
 });
+
+Deno.test("a repeat runner runs cycles back to back, some in flight, until its condition fails", async () => {
+  await using cfg = await tempConfig(`plugins:
+  - from: ${fixture("counter.ts")}
+services:
+  - { id: sink, use: "counter:Sink" }
+orchestrator:
+  runners:
+    - id: drain
+      repeat: { while: "steps.next.data.count > 0", in_flight: 3 }
+      run:
+        - { id: next, use: "counter:Next", params: { count: 7, total: 100 } }
+        - { id: put, use: "counter:PutAll", injects: { sink: sink }, params: { items: "\${{ steps.next.data.items }}" } }
+`);
+  using app = await openConfig(cfg.file);
+  const cycles: RunnerResult[] = [];
+  const [result] = await app.run({ onCycle: (r) => void cycles.push(r) });
+  const ids = cycles.flatMap((c) => (c.steps[0]!.data as { items: number[] }).items);
+  strictEqual(ids.length, 100, "every item once");
+  strictEqual(new Set(ids).size, 100, "no item twice");
+  ok(
+    cycles.length >= 16 && cycles.length <= 18,
+    `${cycles.length} cycles: 15 with items, then empty`,
+  );
+  strictEqual(result!.status, "succeeded");
+  // Cycles overlap, never more than in_flight at once.
+  const edges = cycles.flatMap((c) => {
+    const start = Date.parse(c.started_at);
+    return [[start, 1], [start + c.duration_ms, -1]] as [number, number][];
+  }).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let open = 0;
+  let most = 0;
+  for (const [, d] of edges) most = Math.max(most, open += d);
+  ok(most <= 3, `at most 3 in flight, saw ${most}`);
+});
+
+Deno.test("a runner with both on and repeat is refused", async () => {
+  await using cfg = await tempConfig(`plugins:
+  - from: ${fixture("counter.ts")}
+orchestrator:
+  runners:
+    - id: drain
+      on: { interval: 1s }
+      repeat: { while: "true" }
+      run: { id: next, use: "counter:Next", params: { count: 1, total: 1 } }
+`);
+  const r = await runCli(["check", cfg.file]);
+  strictEqual(r.code, 2);
+  match(r.stderr, /repeat: give either on \(a schedule\) or repeat, not both/);
+});

@@ -9,14 +9,15 @@ export default definePlugin({
   version: "1.0.0",
   api: "^1.0",
   injectables: [
-    definePipe<{ count: number }>({
+    definePipe<{ count: number; total?: number }>({
       kind: "pipe",
       name: "Fetch",
       description: "Makes the next `count` tickets (the workload's fetch)",
       run(ctx) {
-        const items = new Array(ctx.params.count);
+        const left = ctx.params.total === undefined ? Infinity : ctx.params.total - next;
+        const items = new Array(Math.max(0, Math.min(ctx.params.count, left)));
         for (let i = 0; i < items.length; i++) items[i] = makeTicket(next++);
-        return { items };
+        return { items, count: items.length };
       },
     }),
   ],

@@ -86,6 +86,19 @@ export function checkConfig(yaml: ParsedYaml): Diagnostic[] {
       runnerIds.add(r.id);
     }
     checkSchedule(r.on, ["orchestrator", "runners", i, "on"]);
+    const repeat = record(r.repeat);
+    if (repeat && r.on !== undefined) {
+      report(
+        ["orchestrator", "runners", i, "repeat"],
+        "give either on (a schedule) or repeat, not both",
+      );
+    }
+    if (typeof repeat?.while === "string") {
+      compile(
+        ["orchestrator", "runners", i, "repeat", "while"],
+        () => compileCondition(repeat.while as string),
+      );
+    }
     const run = r.run;
     const base: ConfigPath = ["orchestrator", "runners", i, "run"];
     checkSteps(Array.isArray(run) ? run : [run], base);

@@ -86,6 +86,11 @@ export interface RunnerConfig {
   timeout?: number | string | undefined;
   /** Default items in flight at once for its `for_each` steps (tickets N at a time). */
   concurrency?: number | undefined;
+  /**
+   * Run cycles back to back while `while` (CEL over the cycle just finished) holds, up to
+   * `in_flight` at once, each started when the one before has finished its first step.
+   */
+  repeat?: { while: string; in_flight?: number | undefined } | undefined;
   /** Its steps (a single step is accepted too). */
   run: StepConfig[];
 }
@@ -196,6 +201,10 @@ export const runnerSchema: z.ZodType<RunnerConfig> = z.strictObject({
   params: params.optional(),
   timeout: duration.optional(),
   concurrency: z.int().min(1).max(10_000).optional(),
+  repeat: z.strictObject({
+    while: z.string({ error: "expected a CEL condition over the finished cycle's steps" }),
+    in_flight: z.int().min(1).max(64).optional(),
+  }).optional(),
   run: z.preprocess(
     (v) => (v !== null && typeof v === "object" && !Array.isArray(v) ? [v] : v),
     z.array(stepSchema, { error: "expected a step or a list of steps" }).min(1),
