@@ -110,8 +110,8 @@ const log = getLogger(["otai", "engine"]);
 let nextScopeId = 1;
 
 interface Frame {
-  /** Frozen enclosing scopes, outermost first: full states, and what pipes are sent. */
-  scopes: { id: number; steps: Record<string, StepState>; states: Record<string, unknown> }[];
+  /** Frozen enclosing scopes, outermost first: the step states pipes are sent. */
+  scopes: { id: number; states: Record<string, unknown> }[];
   /** All enclosing step states merged, for expressions. */
   outer: Record<string, StepState>;
   /** Variables from loops: item, index. */
@@ -285,7 +285,7 @@ export class Engine {
     if (!Array.isArray(items)) {
       throw new TypeError(`for_each yielded ${items === null ? "null" : typeof items}, not a list`);
     }
-    const frozen = { id: nextScopeId++, steps: { ...local }, states: states(local) };
+    const frozen = { id: nextScopeId++, states: states(local) };
     const inner: Frame = {
       scopes: [...frame.scopes, frozen],
       outer: { ...frame.outer, ...local },
