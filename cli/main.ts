@@ -177,8 +177,15 @@ async function run(file: string, json: boolean, modes: Modes): Promise<number> {
   using app = await openConfig(file, { chdir: true, ...modes });
   app.secrets.forEach((s) => secrets.add(s));
   const controller = new AbortController();
+  let stoppedAt = 0;
   const stop = () => {
-    if (controller.signal.aborted) Deno.exit(130);
+    // A Ctrl-C reaches both a re-run otai and its parent, which passes it on: one key press can
+    // arrive twice. Only a second press (a moment later) quits at once.
+    if (controller.signal.aborted) {
+      if (Date.now() - stoppedAt > 500) Deno.exit(130);
+      return;
+    }
+    stoppedAt = Date.now();
     console.error("otai: stopping after the current work (press Ctrl-C again to quit now)");
     controller.abort();
   };
