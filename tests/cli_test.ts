@@ -1,5 +1,6 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { fixture, ROOT, runCli, tempConfig } from "./_helpers.ts";
+import { serveJsrRegistry } from "../testing.ts";
 
 const HELLO = `${ROOT}examples/hello/config.yml`;
 
@@ -169,4 +170,33 @@ orchestrator:
   strictEqual(r.code, 2, r.stdout + r.stderr);
   match(r.stdout, /1 service\(s\) could not be created/);
   match(r.stdout, /kv: store:Kv: FAILED: .*the store is unavailable/);
+});
+
+Deno.test("otai runs as a published JSR package: deno run -A jsr:@otai/cli config.yml", async () => {
+  // The package as `deno publish` would make it: the library files, with the import map's bare
+  // specifiers written out in full (as publishing does).
+  const imports: Record<string, string> = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`))
+    .imports;
+  const files: Record<string, string> = {};
+  for (const dir of ["", "core/", "core/config/", "loader/", "cli/", "testing/"]) {
+    for await (const e of Deno.readDir(ROOT + dir)) {
+      const keep = e.isFile && (e.name.endsWith(".ts") || e.name === "deno.json") &&
+        !e.name.endsWith("_test.ts");
+      if (!keep) continue;
+      let text = await Deno.readTextFile(ROOT + dir + e.name);
+      for (const [k, v] of Object.entries(imports)) {
+        text = text.replaceAll(`from "${k}"`, `from "${v}"`);
+      }
+      files[`/${dir}${e.name}`] = text;
+    }
+  }
+  await using registry = await serveJsrRegistry([{ name: "@otai/cli", version: "0.1.0", files }]);
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "jsr:@otai/cli@^0.1", HELLO],
+    cwd: "/",
+    env: { JSR_URL: registry.url, NO_COLOR: "1" },
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  strictEqual(out.code, 0, new TextDecoder().decode(out.stderr));
+  match(stdout, /each\s+succeeded\s+\S+\s+3 succeeded, 0 failed, 0 skipped/);
 });
