@@ -1,3 +1,5 @@
+import { commandLine } from "../loader/_host_flags.ts";
+
 const FLAG = "--unstable-worker-options";
 const MARK = "OTAI_SANDBOX_REEXEC";
 
@@ -54,14 +56,6 @@ function exitWithParent(): void {
     } catch { /* closed */ }
     Deno.exit(137);
   })();
-}
-
-function commandLine(): string[] {
-  try {
-    return Deno.readTextFileSync("/proc/self/cmdline").split("\0").slice(0, -1);
-  } catch {
-    return [];
-  }
 }
 
 /** Whether Deno itself got the flag (not the script: its arguments are `Deno.args`). */

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { isLogLevel } from "@logtape/logtape";
 import { API_VERSION } from "../core/api_version.ts";
-import { ConfigError } from "../core/errors.ts";
+import { ConfigError, formatDiagnostic } from "../core/errors.ts";
 import { openConfig } from "../loader/open_config.ts";
 import { redact, setupLogging } from "./_logging.ts";
 import {
@@ -118,12 +118,7 @@ export async function main(args: string[]): Promise<number> {
     if (e instanceof ConfigError) {
       for (const d of e.diagnostics) {
         Deno.stderr.writeSync(
-          new TextEncoder().encode(
-            redact(
-              `${d.file}:${d.line}:${d.column}: ${d.path ? d.path + ": " : ""}${d.message}\n`,
-              secrets,
-            ),
-          ),
+          new TextEncoder().encode(redact(`${formatDiagnostic(d)}\n`, secrets)),
         );
       }
       const n = e.diagnostics.length;

@@ -1,5 +1,6 @@
 import type { HostMessage, SandboxMessage } from "./_protocol.ts";
 import { FrameError, readFrames, writeFrame } from "./_frames.ts";
+import { errorLine } from "./_deno_stderr.ts";
 import { PluginServer } from "./_plugin_server.ts";
 import type { WorkerPermissions } from "./sandbox.ts";
 
@@ -34,8 +35,6 @@ export interface ChannelOptions {
   /** For process isolation: where the subprocess starts. */
   cwd?: string;
 }
-
-const ANSI = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
 
 function entrySource(runtime: string, url: string, maxResultBytes: number): string {
   return `import { start } from ${JSON.stringify(runtime)};\n` +
@@ -114,9 +113,7 @@ export function processChannel(options: ChannelOptions, events: ChannelEvents): 
     if (/out of memory|heap limit|allocation failed/i.test(stderr)) {
       end(`exceeded memory limit (${options.memoryMb ?? "default"} MB)`);
     } else {
-      const lines = stderr.replace(ANSI, "").trim().split("\n");
-      const last = lines.find((l) => /^error: /.test(l))?.slice(7) ??
-        lines.filter((l) => !/^\s+(at |\d+: )|^Stack backtrace/.test(l)).at(-1) ?? "";
+      const last = errorLine(stderr);
       end(
         `the plugin process exited (${status.signal ?? `code ${status.code}`})${
           last ? `: ${last}` : ""

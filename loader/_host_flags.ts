@@ -5,6 +5,18 @@ const WITH_VALUE = new Set(["--import-map", "--config", "-c", "--lock"]);
 const ALONE = new Set(["--no-config", "--no-lock", "--no-npm", "--no-remote"]);
 
 /**
+ * This process's command line (Linux; it needs all permissions to read), or an empty list when
+ * it cannot be read.
+ */
+export function commandLine(): string[] {
+  try {
+    return Deno.readTextFileSync("/proc/self/cmdline").split("\0").slice(0, -1);
+  } catch {
+    return [];
+  }
+}
+
+/**
  * Like {@linkcode hostModuleFlags}, plus the `--config` Deno found by itself: a subprocess whose
  * main module is generated (a plugin sandbox) discovers no deno.json, so it gets the one this
  * process uses (found beside its main module or above, as Deno does).
@@ -34,12 +46,7 @@ export function sandboxModuleFlags(): string[] {
  * Relative paths in them are relative to {@linkcode STARTUP_CWD}.
  */
 export function hostModuleFlags(): string[] {
-  let argv: string[];
-  try {
-    argv = Deno.readTextFileSync("/proc/self/cmdline").split("\0").slice(0, -1);
-  } catch {
-    return [];
-  }
+  const argv = commandLine();
   const own = argv.slice(1, argv.length - Deno.args.length);
   const out: string[] = [];
   for (let i = 0; i < own.length; i++) {

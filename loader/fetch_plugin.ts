@@ -1,4 +1,5 @@
 import { encodeHex } from "./_hex.ts";
+import { meaningfulLines, stripAnsi } from "./_deno_stderr.ts";
 import { jsrName } from "./_jsr.ts";
 
 /** A remote plugin's module graph as Deno resolved and cached it. */
@@ -101,7 +102,10 @@ export async function fetchPluginGraph(
     );
   }
   const stderr = new TextDecoder().decode(out.stderr);
-  if (!out.success) throw new FetchError(explain(specifier, lastLine(stderr), options));
+  if (!out.success) {
+    const said = meaningfulLines(stderr).join(" ") || "deno info failed";
+    throw new FetchError(explain(specifier, said, options));
+  }
   // deno-lint-ignore no-explicit-any
   const info = JSON.parse(new TextDecoder().decode(out.stdout)) as any;
   const modules: { specifier: string; local?: string; size?: number; error?: string }[] =
@@ -245,20 +249,7 @@ function explain(specifier: string, error: string, options: FetchOptions): strin
   return `${what}: ${oneLine(error)}`;
 }
 
-const ANSI = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
-
-function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
-}
-
 function oneLine(text: string): string {
   return stripAnsi(text).split("\n").map((l) => l.trim()).filter(Boolean)
     .join(" ").slice(0, 300);
-}
-
-function lastLine(stderr: string): string {
-  const lines = stripAnsi(stderr).split("\n").filter((l) =>
-    l.trim() && !/^\s*(Download|Stack backtrace|\d+: <unknown>)/.test(l)
-  );
-  return lines.join(" ") || "deno info failed";
 }

@@ -35,7 +35,6 @@ export class SupervisedPlugin implements PluginRuntime {
   #until = 0;
   #reason: string | undefined;
   #closed = false;
-  #onRestart: ((health: PluginHealth) => void) | undefined;
 
   private constructor(options: SandboxOptions, sandbox: PluginSandbox) {
     this.#options = options;
@@ -45,7 +44,6 @@ export class SupervisedPlugin implements PluginRuntime {
   /** Starts the plugin's first sandbox. */
   static async start(
     options: SandboxOptions,
-    onRestart?: (health: PluginHealth) => void,
   ): Promise<{ plugin: SupervisedPlugin; manifest: ManifestDescription }> {
     const holder: { plugin?: SupervisedPlugin } = {};
     const { sandbox, manifest } = await PluginSandbox.start({
@@ -54,7 +52,6 @@ export class SupervisedPlugin implements PluginRuntime {
     });
     const plugin = new SupervisedPlugin(options, sandbox);
     holder.plugin = plugin;
-    plugin.#onRestart = onRestart;
     return { plugin, manifest };
   }
 
@@ -180,7 +177,6 @@ export class SupervisedPlugin implements PluginRuntime {
       }
       this.#sandbox = sandbox;
       this.#restarts++;
-      this.#onRestart?.(this.health);
       return sandbox;
     } catch (e) {
       this.exited(`restart failed: ${(e as Error).message}`);

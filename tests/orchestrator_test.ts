@@ -176,3 +176,36 @@ orchestrator:
   strictEqual(r.code, 2);
   match(r.stderr, /repeat: give either on \(a schedule\) or repeat, not both/);
 });
+
+Deno.test("otai run quits at once on a second signal, but not on one arriving twice", async () => {
+  await using cfg = await tempConfig(`plugins:
+  - from: ${fixture("probe.ts")}
+    permissions: { read: true, env: true, net: true }
+orchestrator:
+  runners:
+    - id: main
+      run:
+        - { id: list, use: "probe:Items", params: { n: 10 } }
+        - id: each
+          for_each: "\${{ steps.list.data.items }}"
+          steps: [{ id: s, use: "probe:Sleep", params: { ms: 5000 } }]
+`);
+  // Each item takes 5 s, so a graceful stop waits for the one in flight. Started without the worker flag: otai re-runs itself and passes signals on to the child.
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}mod.ts`, cfg.file],
+    env: { NO_COLOR: "1" },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill("SIGTERM");
+  child.kill("SIGTERM"); // the same stop, delivered twice: still a graceful stop
+  await new Promise((r) => setTimeout(r, 700));
+  const started = Date.now();
+  child.kill("SIGTERM"); // a second stop, later: quit now
+  const { code } = await child.status;
+  const stderr = await new Response(child.stderr).text();
+  strictEqual(code, 130, stderr);
+  ok(Date.now() - started < 2000, "quit without waiting for the item in flight");
+  match(stderr, /stopping after the current work \(press Ctrl-C again to quit now\)/);
+});
