@@ -35,7 +35,16 @@ export { ConfigError, formatDiagnostic, OtaiError } from "./core/errors.ts";
 export type { Diagnostic, SourceLocation } from "./core/errors.ts";
 export { loadConfig } from "./core/config/load_config.ts";
 export type { LoadConfigOptions, LoadedConfig } from "./core/config/load_config.ts";
-export type { ConfigPath } from "./core/config/_yaml.ts";
+export { compileConfig } from "./core/config/compile_config.ts";
+export type {
+  CompileConfigOptions,
+  CompiledConfig,
+  CompiledPlugin,
+  CompiledRunner,
+  CompiledService,
+  CompiledStep,
+} from "./core/config/compile_config.ts";
+export type { ConfigPath } from "./core/config/config_path.ts";
 export type {
   Config,
   PermissionGrant,
@@ -45,23 +54,30 @@ export type {
   StepConfig,
 } from "./core/config/schema.ts";
 export { compileCondition, compileExpression, compileValue } from "./core/expression.ts";
-export type { CompiledValue, ExpressionScope } from "./core/expression.ts";
-export { parseDuration } from "./core/duration.ts";
+export type { CompiledValue, ExpressionScope, FieldRef, RenderOptions } from "./core/expression.ts";
+export { formatMs, parseDuration } from "./core/duration.ts";
 export { effectivePermissions, PERMISSION_NAMES } from "./core/permissions.ts";
 export type { EffectivePermissions } from "./core/permissions.ts";
 export { checkManifest } from "./core/manifest.ts";
 export type { ManifestInfo } from "./core/manifest.ts";
 export { Registry } from "./core/registry.ts";
+export type { PluginHandle, PluginSource, RegistryEntry } from "./core/registry.ts";
 export type {
+  InjectableKind,
+  Isolation,
+  Outcome,
+  ParamIssue,
+  ParamRef,
+  PermissionSet,
   PipeOutcome,
-  PluginHandle,
+  PluginHealth,
   PluginRuntime,
-  PluginSource,
-  RegistryEntry,
   RunInput,
+  ServiceCall,
+  StepStates,
   WireError,
-} from "./core/registry.ts";
-export type { Progress, RunnerResult, RunOptions, StepResult } from "./core/engine.ts";
+} from "./core/contract.ts";
+export type { Progress, RunnerResult, RunOptions, StepResult } from "./core/engine/engine.ts";
 export type { Plan, PlannedRunner, PlannedService, PlannedStep } from "./core/plan.ts";
 export type { OrchestrateOptions } from "./core/orchestrator.ts";
 export { openConfig } from "./loader/open_config.ts";

@@ -1,8 +1,8 @@
-import type { Progress, RunnerResult } from "../core/engine.ts";
+import type { Progress, RunnerResult } from "../core/engine/engine.ts";
 import type { OpenConfig } from "../loader/open_config.ts";
 import { PERMISSION_NAMES } from "../core/permissions.ts";
 import { API_VERSION } from "../core/api_version.ts";
-import type { PluginInfo } from "../loader/inspect_plugin.ts";
+import type { PluginInfo } from "./inspect_plugin.ts";
 import type { PluginStatus } from "../loader/load_plugins.ts";
 import type { StatusFile } from "./_status_file.ts";
 import { beforeLogRecord } from "./_logging.ts";

@@ -1,4 +1,4 @@
-import { commandLine } from "../loader/_host_flags.ts";
+import { commandLine } from "../loader/host_flags.ts";
 
 const FLAG = "--unstable-worker-options";
 const MARK = "OTAI_SANDBOX_REEXEC";

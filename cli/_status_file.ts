@@ -1,5 +1,5 @@
 import { dirname, resolve } from "node:path";
-import type { RunnerResult } from "../core/engine.ts";
+import type { RunnerResult } from "../core/engine/engine.ts";
 import type { OpenConfig } from "../loader/open_config.ts";
 
 /** What a running `otai run` last knew about its plugins and runners. */

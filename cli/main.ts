@@ -12,11 +12,11 @@ import {
   reports,
   summaryTable,
 } from "./_output.ts";
-import type { Progress, RunnerResult } from "../core/engine.ts";
+import type { Progress, RunnerResult } from "../core/engine/engine.ts";
 import { readStatus, writeStatus } from "./_status_file.ts";
-import { fetchConfigPlugins } from "../loader/lock_config.ts";
-import { inspectPlugin } from "../loader/inspect_plugin.ts";
-import { listPlugins } from "../loader/list_plugins.ts";
+import { fetchConfigPlugins } from "./lock_config.ts";
+import { inspectPlugin } from "./inspect_plugin.ts";
+import { listPlugins } from "./list_plugins.ts";
 import { reexecWithWorkerOptions } from "./_reexec.ts";
 import denoJson from "../deno.json" with { type: "json" };
 

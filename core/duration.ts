@@ -22,3 +22,20 @@ export function parseDuration(value: string | number): number {
   if (!m) throw new RangeError(`Cannot read duration "${value}": write it like "10s" or "5m"`);
   return Number(m[1]) * UNIT_MS[m[2]!]!;
 }
+
+/**
+ * Formats milliseconds for messages.
+ *
+ * @param ms Milliseconds.
+ * @returns `10s`, `1.5s` or `250ms`.
+ *
+ * @example
+ * ```ts
+ * import { formatMs } from "@otai/cli";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(formatMs(1500), "1.5s");
+ * ```
+ */
+export function formatMs(ms: number): string {
+  return ms >= 1000 ? `${+(ms / 1000).toFixed(2)}s` : `${ms}ms`;
+}

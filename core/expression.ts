@@ -1,37 +1,43 @@
-import { Environment } from "@marcbachmann/cel-js";
-import { rawField, RawJson } from "./raw_json.ts";
+import { createCelEnvironment } from "./cel.ts";
 
 /** The variables an expression sees: `steps`, `params`, `env`, `runner`, and `item` in a loop. */
 export type ExpressionScope = Record<string, unknown>;
+
+/** A place in a value that is exactly one other step's data field: `${{ steps.a.data.items }}`. */
+export interface FieldRef {
+  /** Where in the value. */
+  readonly path: readonly (string | number)[];
+  /** The step id. */
+  readonly step: string;
+  /** The field of its data. */
+  readonly field: string;
+}
+
+/** Options for {@linkcode CompiledValue.render}. */
+export interface RenderOptions {
+  /**
+   * Field references to leave unevaluated: where this returns true, the rendered value holds
+   * `null`, and the caller hands the field over by reference instead of by copy.
+   */
+  hold?: (ref: FieldRef) => boolean;
+}
 
 /** A compiled config value: static data, or data rendered from expressions at step time. */
 export interface CompiledValue {
   /** True when the value holds no expression, so `render` always returns the same data. */
   readonly isStatic: boolean;
   /** Produces the value for a scope. */
-  render(scope: ExpressionScope): unknown;
-  /**
-   * Where the value holds exactly `${{ steps.<id>.data.<field> }}`: there `render` may yield a
-   * {@linkcode RawJson} (the field still as JSON text) instead of the parsed field.
-   */
-  readonly refs?: readonly (readonly (string | number)[])[];
+  render(scope: ExpressionScope, options?: RenderOptions): unknown;
+  /** The places that are exactly one other step's data field. */
+  readonly fieldRefs: readonly FieldRef[];
 }
 
 const TEMPLATE = /\$\{\{([\s\S]*?)\}\}/g;
 const STEP_FIELD = /^\s*steps\.([A-Za-z_][A-Za-z0-9_]*)\.data\.([A-Za-z_][A-Za-z0-9_]*)\s*$/;
-const cel = new Environment({
-  unlistedVariablesAreDyn: true,
-  homogeneousAggregateLiterals: false,
-  enableOptionalTypes: true,
-});
-// Numbers from YAML and JSON are doubles in CEL while literals like 2 are ints; let them mix in
-// arithmetic as they do in comparisons, so `params.limit + 2` works as an admin expects.
-for (const op of ["+", "-", "*", "/"] as const) {
-  const apply = (a: number, b: number) =>
-    op === "+" ? a + b : op === "-" ? a - b : op === "*" ? a * b : a / b;
-  cel.registerOperator(`double ${op} int`, (a: number, b: bigint) => apply(a, Number(b)));
-  cel.registerOperator(`int ${op} double`, (a: bigint, b: number) => apply(Number(a), b));
-}
+const cel = createCelEnvironment({ unlistedVariablesAreDyn: true });
+/** Compiled sources: a config compiles each distinct expression once, however often it is used. */
+const compiled = new Map<string, (scope: ExpressionScope) => unknown>();
+const MAX_COMPILED = 10_000;
 
 /**
  * Compiles a CEL expression once; evaluating it costs well under a microsecond.
@@ -49,6 +55,16 @@ for (const op of ["+", "-", "*", "/"] as const) {
  * ```
  */
 export function compileExpression(source: string): (scope: ExpressionScope) => unknown {
+  let evaluate = compiled.get(source);
+  if (!evaluate) {
+    evaluate = compile(source);
+    if (compiled.size >= MAX_COMPILED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(source, evaluate);
+  }
+  return evaluate;
+}
+
+function compile(source: string): (scope: ExpressionScope) => unknown {
   let fn: (scope: ExpressionScope) => unknown;
   try {
     fn = cel.parse(source.trim()) as (scope: ExpressionScope) => unknown;
@@ -113,8 +129,8 @@ export function compileValue(value: unknown): CompiledValue {
     if (parts.every((p) => p.isStatic)) return constant(value);
     return {
       isStatic: false,
-      render: (s) => parts.map((p) => p.render(s)),
-      refs: parts.flatMap((p, i) => (p.refs ?? []).map((r) => [i, ...r])),
+      render: (s, o) => parts.map((p) => p.render(s, o)),
+      fieldRefs: parts.flatMap((p, i) => p.fieldRefs.map((r) => ({ ...r, path: [i, ...r.path] }))),
     };
   }
   if (value !== null && typeof value === "object") {
@@ -122,11 +138,13 @@ export function compileValue(value: unknown): CompiledValue {
     if (entries.every(([, p]) => p.isStatic)) return constant(value);
     return {
       isStatic: false,
-      render(s) {
+      render(s, o) {
         // fromEntries defines keys, so a key like "__proto__" stays a plain key.
-        return Object.fromEntries(entries.map(([k, p]) => [k, p.render(s)]));
+        return Object.fromEntries(entries.map(([k, p]) => [k, p.render(s, o)]));
       },
-      refs: entries.flatMap(([k, p]) => (p.refs ?? []).map((r) => [k, ...r])),
+      fieldRefs: entries.flatMap(([k, p]) =>
+        p.fieldRefs.map((r) => ({ ...r, path: [k, ...r.path] }))
+      ),
     };
   }
   return constant(value);
@@ -143,18 +161,13 @@ function compileString(text: string): CompiledValue {
   if (matches.length === 1 && matches[0]![0] === text.trim()) {
     const source = matches[0]![1]!;
     const fn = compileExpression(source);
-    const ref = STEP_FIELD.exec(source);
-    if (!ref) return { isStatic: false, render: fn };
-    const [, id, field] = ref;
+    const match = STEP_FIELD.exec(source);
+    if (!match) return { isStatic: false, render: fn, fieldRefs: [] };
+    const ref: FieldRef = { path: [], step: match[1]!, field: match[2]! };
     return {
       isStatic: false,
-      refs: [[]],
-      render(s) {
-        const data = (s.steps as Record<string, { data?: Record<string, unknown> }> | undefined)
-          ?.[id!]?.data;
-        const json = rawField(data, field!);
-        return json === undefined ? fn(s) : new RawJson(json, data!, field!);
-      },
+      fieldRefs: [ref],
+      render: (s, o) => (o?.hold?.(ref) ? null : fn(s)),
     };
   }
   const pieces: (string | ((s: ExpressionScope) => unknown))[] = [];
@@ -166,6 +179,7 @@ function compileString(text: string): CompiledValue {
   pieces.push(text.slice(last));
   return {
     isStatic: false,
+    fieldRefs: [],
     render(s) {
       let out = "";
       for (const p of pieces) out += typeof p === "string" ? p : asText(p(s));
@@ -175,7 +189,7 @@ function compileString(text: string): CompiledValue {
 }
 
 function constant(value: unknown): CompiledValue {
-  return { isStatic: true, render: () => value };
+  return { isStatic: true, render: () => value, fieldRefs: [] };
 }
 
 function asText(v: unknown): string {

@@ -1,6 +1,7 @@
 import semver from "semver";
 import { API_VERSION } from "./api_version.ts";
 import { PERMISSION_NAMES } from "./permissions.ts";
+import type { InjectableKind } from "./contract.ts";
 import type { Permissions } from "./types.ts";
 
 /** A manifest that passed {@linkcode checkManifest}: its data, without code. */
@@ -17,7 +18,7 @@ export interface ManifestInfo {
   permissions: Permissions;
   /** Pipes and services, without code. */
   injectables: {
-    kind: "pipe" | "service";
+    kind: InjectableKind;
     name: string;
     description?: string;
     hasParams: boolean;

@@ -1,6 +1,6 @@
 import { Cron } from "croner";
 import { getLogger } from "@logtape/logtape";
-import type { Engine, Progress, RunnerResult } from "./engine.ts";
+import type { Engine, Progress, RunnerResult } from "./engine/engine.ts";
 import type { PlannedRunner } from "./plan.ts";
 
 const log = getLogger(["otai", "orchestrator"]);

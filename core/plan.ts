@@ -1,66 +1,32 @@
-import type { LoadedConfig } from "./config/load_config.ts";
-import type { Config, StepConfig } from "./config/schema.ts";
-import type { ConfigPath } from "./config/_yaml.ts";
-import { formatPath } from "./config/_schema_issues.ts";
-import { parseDuration } from "./duration.ts";
+import type { InjectableKind } from "./contract.ts";
+import type {
+  CompiledConfig,
+  CompiledRunner,
+  CompiledService,
+  CompiledStep,
+} from "./config/compile_config.ts";
+import { type ConfigPath, formatPath } from "./config/config_path.ts";
 import type { Diagnostic } from "./errors.ts";
-import { compileCondition, type CompiledValue, compileValue } from "./expression.ts";
 import type { Registry, RegistryEntry } from "./registry.ts";
 
-/** A step ready to run: compiled expressions, resolved pipe. */
-export interface PlannedStep {
-  /** The step id. */
-  id: string;
-  /** Where it sits in the config. */
-  path: ConfigPath;
+/** A step ready to run: a compiled step with its pipe resolved. */
+export interface PlannedStep extends Omit<CompiledStep, "steps"> {
   /** The pipe it runs; undefined for a `for_each`. */
   pipe?: RegistryEntry;
-  /** Compiled params. */
-  params: CompiledValue;
-  /** Injected name to service id. */
-  injects: Record<string, string>;
-  /** Compiled `if:`. */
-  condition?: (scope: Record<string, unknown>) => boolean;
-  /** Time limit in ms. */
-  timeoutMs: number;
-  /** Whether the runner goes on after a failure. */
-  continueOnError: boolean;
-  /** Compiled `for_each` list expression. */
-  forEach?: CompiledValue;
-  /** Items in flight at once. */
-  concurrency: number;
   /** Sub-steps of a `for_each`. */
   steps: PlannedStep[];
 }
 
 /** A runner ready to run. */
-export interface PlannedRunner {
-  /** The runner id. */
-  id: string;
-  /** Interval in ms, when scheduled so. */
-  intervalMs?: number;
-  /** Cron pattern, when scheduled so. */
-  cron?: string;
-  /** Back-to-back cycles while a condition over the last one holds, some in flight at once. */
-  repeat?: { while: (scope: Record<string, unknown>) => boolean; inFlight: number };
-  /** Runner params, `params` in expressions. */
-  params: Record<string, unknown>;
+export interface PlannedRunner extends Omit<CompiledRunner, "steps"> {
   /** Its steps. */
   steps: PlannedStep[];
 }
 
-/** A service ready to create. */
-export interface PlannedService {
-  /** The service id. */
-  id: string;
+/** A service ready to create: a checked service entry with its service resolved. */
+export interface PlannedService extends CompiledService {
   /** The service it creates. */
   entry: RegistryEntry;
-  /** Static params. */
-  params: Record<string, unknown>;
-  /** Injected name to service id. */
-  injects: Record<string, string>;
-  /** Where it sits in the config. */
-  path: ConfigPath;
 }
 
 /** The whole config, ready to run. */
@@ -71,134 +37,92 @@ export interface Plan {
   runners: PlannedRunner[];
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
-
 /**
- * Resolves every `use` against the registry and compiles expressions. Static params are
- * validated against the pipe's or service's schema inside its sandbox.
+ * Binds a compiled config to the registry: resolves every `use` and validates static params
+ * against the pipe's or service's schema inside its sandbox.
  *
+ * @param config The compiled config.
+ * @param registry The loaded plugins' injectables.
+ * @param failedPrefixes Prefixes of plugins that failed to load ("" when unknown): their steps
+ * are not reported again.
  * @returns The plan, or the diagnostics that prevent it.
  */
 export async function planConfig(
-  loaded: LoadedConfig,
+  config: CompiledConfig,
   registry: Registry,
   failedPrefixes: ReadonlySet<string> = new Set(),
 ): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
-  const diagnostics: Diagnostic[] = [];
-  const report = (path: ConfigPath, message: string) =>
-    diagnostics.push({ ...loaded.locate(path), path: formatPath(path), message });
-  const validations: Promise<void>[] = [];
-  const validate = (
-    entry: RegistryEntry,
-    params: Record<string, unknown>,
-    path: ConfigPath,
-  ) => {
-    const info = entry.plugin.manifest.injectables.find((i) => i.name === entry.name);
-    if (!info?.hasParams) return;
-    validations.push(
-      entry.plugin.runtime.validate(entry.kind, entry.name, params).then((issues) => {
-        for (const i of issues) {
-          report([...path, ...i.path], `invalid param for ${entry.key}: ${i.message}`);
-        }
-      }),
-    );
-  };
-  const lookup = (use: unknown, kind: "pipe" | "service", path: ConfigPath) => {
-    if (typeof use !== "string") return undefined;
-    const entry = registry.get(use);
-    // A plugin that failed to load is reported once, at its entry; when its prefix is unknown
-    // (its manifest was never read), any unregistered prefix may be it.
-    const prefix = use.split(":")[0]!;
-    if (
-      !entry &&
-      (failedPrefixes.has(prefix) || (failedPrefixes.has("") && !registry.pluginOf(prefix)))
-    ) {
-      return undefined;
-    }
-    if (!entry) report(path, registry.describeUnknown(use, kind));
-    else if (entry.kind !== kind) report(path, `"${use}" is a ${entry.kind}, not a ${kind}`);
-    else return entry;
-    return undefined;
-  };
-
-  const raw = (loaded.raw ?? {}) as Partial<Config>;
-  const services: PlannedService[] = [];
-  (Array.isArray(raw.services) ? raw.services : []).forEach((s, i) => {
-    const entry = lookup(s?.use, "service", ["services", i, "use"]);
-    if (!entry || !s) return;
-    const params = s.params ?? {};
-    validate(entry, params, ["services", i, "params"]);
-    services.push({ id: s.id, entry, params, injects: s.injects ?? {}, path: ["services", i] });
+  const binder = new Binder(config, registry, failedPrefixes);
+  const services = config.services.flatMap((s) => {
+    const entry = binder.lookup(s.use, "service", [...s.path, "use"]);
+    if (!entry) return [];
+    binder.validate(entry, s.params, [...s.path, "params"]);
+    return [{ ...s, entry }];
   });
-
-  const defaultTimeout = raw.defaults?.timeout;
-  const planSteps = (
-    steps: unknown,
-    base: ConfigPath,
-    timeout: unknown,
-    concurrency?: number,
-  ): PlannedStep[] =>
-    (Array.isArray(steps) ? steps : [steps]).map((s: StepConfig, j) => {
-      const path = [...base, j];
-      const pipe = lookup(s?.use, "pipe", [...path, "use"]);
-      const params = s?.params ?? {};
-      let compiled: CompiledValue = compileValue({});
-      try {
-        compiled = compileValue(params);
-        if (pipe && compiled.isStatic) validate(pipe, params, [...path, "params"]);
-      } catch { /* reported by checkConfig */ }
-      const planned: PlannedStep = {
-        id: s?.id,
-        path,
-        params: compiled,
-        injects: s?.injects ?? {},
-        timeoutMs: toMs(s?.timeout ?? timeout ?? defaultTimeout) ?? DEFAULT_TIMEOUT_MS,
-        continueOnError: s?.continue_on_error === true,
-        concurrency: s?.concurrency ?? concurrency ?? 1,
-        steps: s?.steps
-          ? planSteps(s.steps, [...path, "steps"], s.timeout ?? timeout, concurrency)
-          : [],
-      };
-      if (pipe) planned.pipe = pipe;
-      try {
-        if (typeof s?.if === "string") planned.condition = compileCondition(s.if);
-        if (typeof s?.for_each === "string") planned.forEach = compileValue(s.for_each);
-      } catch { /* reported by checkConfig */ }
-      return planned;
-    });
-
-  const runners: PlannedRunner[] = [];
-  const rawRunners = raw.orchestrator?.runners;
-  (Array.isArray(rawRunners) ? rawRunners : []).forEach((r, i) => {
-    if (!r) return;
-    const runner: PlannedRunner = {
-      id: r.id,
-      params: r.params ?? {},
-      steps: planSteps(r.run, ["orchestrator", "runners", i, "run"], r.timeout, r.concurrency),
-    };
-    const interval = toMs(r.on?.interval);
-    if (interval !== undefined) runner.intervalMs = interval;
-    if (typeof r.on?.cron === "string") runner.cron = r.on.cron;
-    if (typeof r.repeat?.while === "string") {
-      try {
-        runner.repeat = {
-          while: compileCondition(r.repeat.while),
-          inFlight: r.repeat.in_flight ?? 1,
-        };
-      } catch { /* reported by checkConfig */ }
-    }
-    runners.push(runner);
-  });
-  await Promise.all(validations);
-  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
-  if (diagnostics.length || loaded.diagnostics.length) return { diagnostics };
+  const runners = config.runners.map((r) => ({ ...r, steps: binder.steps(r.steps) }));
+  const diagnostics = await binder.done();
+  if (diagnostics.length || config.diagnostics.length) return { diagnostics };
   return { plan: { services: orderServices(services), runners }, diagnostics };
 }
 
-function toMs(v: unknown): number | undefined {
-  try {
-    return typeof v === "string" || typeof v === "number" ? parseDuration(v) : undefined;
-  } catch {
+/** One binding: lookups, the params validations in flight, and the problems found. */
+class Binder {
+  #config: CompiledConfig;
+  #registry: Registry;
+  #failedPrefixes: ReadonlySet<string>;
+  #validations: Promise<void>[] = [];
+  #diagnostics: Diagnostic[] = [];
+
+  constructor(config: CompiledConfig, registry: Registry, failedPrefixes: ReadonlySet<string>) {
+    this.#config = config;
+    this.#registry = registry;
+    this.#failedPrefixes = failedPrefixes;
+  }
+
+  steps(steps: CompiledStep[]): PlannedStep[] {
+    return steps.map((s) => {
+      const planned: PlannedStep = { ...s, steps: this.steps(s.steps) };
+      if (s.use === undefined) return planned;
+      const pipe = this.lookup(s.use, "pipe", [...s.path, "use"]);
+      if (!pipe) return planned;
+      planned.pipe = pipe;
+      if (s.params.isStatic) this.validate(pipe, s.params.render({}), [...s.path, "params"]);
+      return planned;
+    });
+  }
+
+  lookup(use: string, kind: InjectableKind, path: ConfigPath): RegistryEntry | undefined {
+    const entry = this.#registry.get(use);
+    if (entry?.kind === kind) return entry;
+    if (entry) return this.#report(path, `"${use}" is a ${entry.kind}, not a ${kind}`);
+    // A plugin that failed to load is reported once, at its entry; when its prefix is unknown
+    // (its manifest was never read), any unregistered prefix may be it.
+    const prefix = use.split(":")[0]!;
+    const failed = this.#failedPrefixes.has(prefix) ||
+      (this.#failedPrefixes.has("") && !this.#registry.pluginOf(prefix));
+    if (!failed) this.#report(path, this.#registry.describeUnknown(use, kind));
+    return undefined;
+  }
+
+  validate(entry: RegistryEntry, params: unknown, path: ConfigPath): void {
+    const info = entry.plugin.manifest.injectables.find((i) => i.name === entry.name);
+    if (!info?.hasParams) return;
+    this.#validations.push(
+      entry.plugin.runtime.validate(entry.kind, entry.name, params).then((issues) => {
+        for (const i of issues) {
+          this.#report([...path, ...i.path], `invalid param for ${entry.key}: ${i.message}`);
+        }
+      }),
+    );
+  }
+
+  async done(): Promise<Diagnostic[]> {
+    await Promise.all(this.#validations);
+    return this.#diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  }
+
+  #report(path: ConfigPath, message: string): undefined {
+    this.#diagnostics.push({ ...this.#config.locate(path), path: formatPath(path), message });
     return undefined;
   }
 }

@@ -1,71 +1,6 @@
+import type { InjectableKind, Isolation, PermissionSet, PluginRuntime } from "./contract.ts";
 import type { ManifestInfo } from "./manifest.ts";
-import type { PermissionName } from "./types.ts";
 import { closest } from "./_suggest.ts";
-
-/** An error as it crosses a sandbox boundary. */
-export interface WireError {
-  /** The error class name, e.g. `NotCapable`, `TimeoutError`. */
-  name: string;
-  /** The message. */
-  message: string;
-  /** The stack inside the sandbox, when there was one. */
-  stack?: string;
-}
-
-/** How a pipe run ended. */
-export type PipeOutcome =
-  | { status: "succeeded"; data: unknown }
-  | { status: "skipped"; reason: string }
-  | { status: "failed"; error: WireError };
-
-/** What the engine sends to run a pipe. */
-export interface RunInput {
-  /** The pipe name (without prefix). */
-  pipe: string;
-  /** Rendered params. */
-  params: unknown;
-  /** Params that are other steps' fields as JSON text: parsed into `params` at `path`. */
-  rawParams?: { path: (string | number)[]; json: string }[];
-  /** Ids of scopes already defined with `defineScope`, outermost first. */
-  scopes: number[];
-  /** The innermost step states. */
-  steps: Record<string, unknown>;
-  /** Injected name to service id. */
-  services: Record<string, string>;
-  /** The step and runner. */
-  step: { id: string; runner: string };
-}
-
-/** The engine's view of a running plugin, whatever confines it. */
-export interface PluginRuntime {
-  /** Why it stopped, or undefined while it runs. */
-  readonly deadReason: string | undefined;
-  /** Runs a pipe with a time limit. */
-  run(input: RunInput, timeoutMs: number): Promise<PipeOutcome>;
-  /** Creates a service instance. */
-  create(
-    instance: string,
-    name: string,
-    params: unknown,
-    services: Record<string, string>,
-  ): Promise<void>;
-  /** Calls a method of a service instance that lives in this plugin. */
-  invoke(instance: string, method: string, args: unknown[]): Promise<unknown>;
-  /** Validates params against an injectable's schema. */
-  validate(
-    kind: "pipe" | "service",
-    name: string,
-    params: unknown,
-  ): Promise<{ path: (string | number)[]; message: string }[]>;
-  /** Hands over a frozen scope of step states. */
-  defineScope(id: number, steps: Record<string, unknown>): void;
-  /** Forgets a scope. */
-  dropScope(id: number): void;
-  /** Stops the plugin's code. */
-  terminate(reason?: string): void;
-  /** Running or quarantined, restarts so far, and the last reason it stopped. */
-  readonly health?: { status: "running" | "quarantined"; restarts: number; lastError?: string };
-}
 
 /** Where a plugin's code came from. */
 export interface PluginSource {
@@ -94,9 +29,9 @@ export interface PluginHandle {
   /** The checked manifest. */
   manifest: ManifestInfo;
   /** What it runs with. */
-  effective: Record<PermissionName, boolean | string[]>;
+  effective: PermissionSet;
   /** How its code is confined. */
-  isolation: "worker" | "process" | "none";
+  isolation: Isolation;
   /** Its running code. */
   runtime: PluginRuntime;
 }
@@ -106,7 +41,7 @@ export interface RegistryEntry {
   /** `prefix:Name`. */
   key: string;
   /** Pipe or service. */
-  kind: "pipe" | "service";
+  kind: InjectableKind;
   /** The name inside the plugin. */
   name: string;
   /** The plugin that provides it. */
@@ -164,12 +99,12 @@ export class Registry {
   }
 
   /** All keys of one kind. */
-  keys(kind?: "pipe" | "service"): string[] {
+  keys(kind?: InjectableKind): string[] {
     return [...this.#entries.values()].filter((e) => !kind || e.kind === kind).map((e) => e.key);
   }
 
   /** A message for an unknown key: the nearest match and what is registered. */
-  describeUnknown(key: string, kind?: "pipe" | "service"): string {
+  describeUnknown(key: string, kind?: InjectableKind): string {
     const keys = this.keys(kind);
     const near = closest(key, keys);
     return `nothing is registered as "${key}"` +

@@ -1,17 +1,15 @@
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { getLogger } from "@logtape/logtape";
 import { loadConfig, type LoadConfigOptions } from "../core/config/load_config.ts";
-import { Engine, type RunnerResult } from "../core/engine.ts";
-import { ConfigError } from "../core/errors.ts";
+import type { CompiledConfig } from "../core/config/compile_config.ts";
+import { Engine, type RunnerResult } from "../core/engine/engine.ts";
+import { ServiceHost } from "../core/engine/services.ts";
+import { ConfigError, type Diagnostic } from "../core/errors.ts";
 import { orchestrate, type OrchestrateOptions } from "../core/orchestrator.ts";
 import { type Plan, planConfig } from "../core/plan.ts";
 import { type PluginHandle, Registry } from "../core/registry.ts";
 import { loadPlugins } from "./load_plugins.ts";
-import type { LoadedConfig } from "../core/config/load_config.ts";
-import { parseDuration } from "../core/duration.ts";
-import { hostModuleFlags, STARTUP_CWD } from "./_host_flags.ts";
-import { lockPathFor, readLockfile } from "./lockfile.ts";
-import type { SourceOptions } from "./_resolve_source.ts";
+import { sourceOptions } from "./source/source_options.ts";
 
 /** Options for {@linkcode openConfig}. */
 export interface OpenConfigOptions extends LoadConfigOptions {
@@ -68,43 +66,70 @@ export async function openConfig(
   file: string,
   options: OpenConfigOptions = {},
 ): Promise<OpenConfig> {
-  const loaded = await loadConfig(file, options);
-  const source = await sourceOptions(loaded, options);
-  if (options.chdir) Deno.chdir(fromFileUrl(loaded.baseUrl));
-  const ready: { engine?: Engine } = {};
-  const { plugins, diagnostics, failedPrefixes } = await loadPlugins(loaded, {
+  const config = await loadConfig(file, options);
+  const source = await sourceOptions(config, options);
+  if (options.chdir) Deno.chdir(fromFileUrl(config.baseUrl));
+  const services = new ServiceHost(config.locate);
+  const loaded = await loadPlugins(config, {
     source,
-    onLog: (prefix, level, message, props) =>
-      getLogger(["otai", "plugin", prefix])[level === "warning" ? "warn" : level](
-        message,
-        props as Record<string, unknown>,
-      ),
-    onCall: (call) =>
-      ready.engine?.callService(call) ?? Promise.reject(new Error("the engine is not ready")),
+    onLog: logRecord,
+    onCall: (call) => services.call(call),
   });
-  const close = () => plugins.forEach((p) => p.runtime.terminate());
+  const close = () => loaded.plugins.forEach((p) => p.runtime.terminate());
+  const registry = register(loaded.plugins, config, loaded.diagnostics);
+  const { plan, diagnostics } = await planConfig(config, registry, loaded.failedPrefixes);
+  const problems = [...config.diagnostics, ...loaded.diagnostics, ...diagnostics];
+  if (problems.length || !plan) {
+    close();
+    throw new ConfigError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
+  }
+  await services.create(plan.services);
+  const engine = new Engine({ locate: config.locate, services });
+  return {
+    file,
+    plan,
+    plugins: loaded.plugins,
+    secrets: secretsOf(config, loaded.plugins),
+    failedServices: services.failed(),
+    run: (opts) => orchestrate(engine, plan.runners, opts),
+    close,
+    [Symbol.dispose]: close,
+  };
+}
+
+/** A plugin's log record, in the host log under `otai.plugin.<prefix>`. */
+function logRecord(
+  prefix: string,
+  level: "debug" | "info" | "warning" | "error",
+  message: string,
+  props?: object,
+): void {
+  getLogger(["otai", "plugin", prefix])[level === "warning" ? "warn" : level](
+    message,
+    props as Record<string, unknown>,
+  );
+}
+
+/** The registry of the loaded plugins; a prefix taken twice is a problem at the second. */
+function register(plugins: PluginHandle[], config: CompiledConfig, problems: Diagnostic[]) {
   const registry = new Registry();
   for (const p of plugins) {
     try {
       registry.add(p);
     } catch (e) {
-      diagnostics.push({
-        ...loaded.locate(["plugins", p.index]),
+      problems.push({
+        ...config.locate(["plugins", p.index]),
         path: `plugins[${p.index}]`,
         message: (e as Error).message,
       });
     }
   }
-  const planned = await planConfig(loaded, registry, failedPrefixes);
-  const all = [...loaded.diagnostics, ...diagnostics, ...planned.diagnostics];
-  if (all.length || !planned.plan) {
-    close();
-    all.sort((a, b) => a.line - b.line || a.column - b.column);
-    throw new ConfigError(dedupe(all));
-  }
-  const plan = planned.plan;
-  // Values of environment variables granted to plugins are secrets too (tokens, passwords).
-  const secrets = new Set(loaded.secrets);
+  return registry;
+}
+
+/** Values from `${VAR}` and of environment variables granted to plugins (tokens, passwords). */
+function secretsOf(config: CompiledConfig, plugins: PluginHandle[]): Set<string> {
+  const secrets = new Set(config.secrets);
   for (const p of plugins) {
     if (!Array.isArray(p.effective.env)) continue;
     for (const name of p.effective.env) {
@@ -112,58 +137,5 @@ export async function openConfig(
       if (value && value.length >= 4) secrets.add(value);
     }
   }
-  const engine = new Engine(plan, { locate: loaded.locate });
-  ready.engine = engine;
-  await engine.start();
-  return {
-    file,
-    plan,
-    plugins,
-    secrets,
-    failedServices: engine.failedServices(),
-    run: (opts) => orchestrate(engine, plan.runners, opts),
-    close,
-    [Symbol.dispose]: close,
-  };
-}
-
-/**
- * How remote plugins of a config are fetched: its `fetch:` limits, its lock, the CLI's modes,
- * and this process's module resolution flags.
- */
-export async function sourceOptions(
-  loaded: LoadedConfig,
-  options: { offline?: boolean; frozen?: boolean; lock?: boolean } = {},
-): Promise<SourceOptions> {
-  const fetch = loaded.config?.fetch;
-  const source: SourceOptions = {
-    offline: options.offline === true,
-    frozen: options.frozen === true,
-    denoArgs: hostModuleFlags(),
-    cwd: STARTUP_CWD,
-  };
-  if (fetch?.timeout !== undefined) source.timeoutMs = parseDuration(fetch.timeout);
-  if (fetch?.max_size_mb !== undefined) source.maxBytes = fetch.max_size_mb * 1e6;
-  if (options.lock !== false) {
-    try {
-      source.lock = await readLockfile(lockPathFor(loaded.baseUrl));
-    } catch (e) {
-      loaded.diagnostics.push({
-        file: loaded.file,
-        line: 1,
-        column: 1,
-        path: "",
-        message: (e as Error).message,
-      });
-    }
-  }
-  return source;
-}
-
-function dedupe<T extends { line: number; column: number; message: string }>(ds: T[]): T[] {
-  const seen = new Set<string>();
-  return ds.filter((d) => {
-    const key = `${d.line}:${d.column}:${d.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+  return secrets;
 }

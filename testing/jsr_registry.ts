@@ -1,5 +1,5 @@
 import semver from "semver";
-import { encodeHex } from "../loader/_hex.ts";
+import { createHash } from "node:crypto";
 
 /** One published version of a package in a {@linkcode serveJsrRegistry} registry. */
 export interface JsrPackage {
@@ -48,63 +48,79 @@ export interface JsrRegistry extends AsyncDisposable {
  * ```
  */
 export async function serveJsrRegistry(packages: JsrPackage[] = []): Promise<JsrRegistry> {
-  const versions = new Map<string, Map<string, { files: Record<string, string>; meta: object }>>();
-  const tampered = new Map<string, string>();
+  const store: Store = { versions: new Map(), tampered: new Map() };
   const requests: string[] = [];
-  const publish = async (pkg: JsrPackage) => {
+  const publish = (pkg: JsrPackage) => {
     const manifest: Record<string, { size: number; checksum: string }> = {};
     for (const [path, content] of Object.entries(pkg.files)) {
       const bytes = new TextEncoder().encode(content);
       manifest[path] = {
         size: bytes.length,
-        checksum: `sha256-${encodeHex(await crypto.subtle.digest("SHA-256", bytes))}`,
+        checksum: `sha256-${createHash("sha256").update(bytes).digest("hex")}`,
       };
     }
-    if (!versions.has(pkg.name)) versions.set(pkg.name, new Map());
-    versions.get(pkg.name)!.set(pkg.version, {
+    if (!store.versions.has(pkg.name)) store.versions.set(pkg.name, new Map());
+    store.versions.get(pkg.name)!.set(pkg.version, {
       files: pkg.files,
       meta: { manifest, exports: { ".": pkg.exports ?? "./mod.ts" }, moduleGraph2: {} },
     });
-    for (const path of Object.keys(pkg.files)) tampered.delete(`${pkg.name}@${pkg.version}${path}`);
+    for (const path of Object.keys(pkg.files)) {
+      store.tampered.delete(`${pkg.name}@${pkg.version}${path}`);
+    }
+    return Promise.resolve();
   };
   for (const p of packages) await publish(p);
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
     const path = decodeURIComponent(new URL(req.url).pathname);
     requests.push(path);
-    const m = /^\/(@[^/]+\/[^/]+)\/(.*)$/.exec(path);
-    const pkg = m ? versions.get(m[1]!) : undefined;
-    if (!m || !pkg) return new Response("not found", { status: 404 });
-    const rest = m[2]!;
-    if (rest === "meta.json") {
-      const list = [...pkg.keys()];
-      const latest = list.sort(semver.compare).at(-1);
-      const [scope, name] = m[1]!.slice(1).split("/");
-      return Response.json({
-        scope,
-        name,
-        latest,
-        versions: Object.fromEntries(list.map((v) => [v, {}])),
-      });
-    }
-    const vm = /^([^/]+)_meta\.json$/.exec(rest);
-    if (vm) {
-      const v = pkg.get(vm[1]!);
-      return v ? Response.json(v.meta) : new Response("not found", { status: 404 });
-    }
-    const fm = /^([^/]+)(\/.*)$/.exec(rest);
-    const v = fm ? pkg.get(fm[1]!) : undefined;
-    const file = fm && v ? tampered.get(`${m[1]}@${fm[1]}${fm[2]}`) ?? v.files[fm[2]!] : undefined;
-    if (file === undefined) return new Response("not found", { status: 404 });
-    const type = fm![2]!.endsWith(".json") ? "application/json" : "application/typescript";
-    return new Response(file, { headers: { "content-type": type } });
+    return answer(store, path);
   });
   const close = () => server.shutdown();
   return {
     url: `http://127.0.0.1:${server.addr.port}/`,
     requests,
     publish,
-    tamper: (name, version, path, content) => tampered.set(`${name}@${version}${path}`, content),
+    tamper: (name, version, path, content) =>
+      store.tampered.set(`${name}@${version}${path}`, content),
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** What a registry holds: versions by package, and files served other than published. */
+interface Store {
+  versions: Map<string, Map<string, { files: Record<string, string>; meta: object }>>;
+  tampered: Map<string, string>;
+}
+
+/** The registry's answer to a request path, in the JSR layout. */
+function answer(store: Store, path: string): Response {
+  const m = /^\/(@[^/]+\/[^/]+)\/(.*)$/.exec(path);
+  const pkg = m ? store.versions.get(m[1]!) : undefined;
+  if (!m || !pkg) return new Response("not found", { status: 404 });
+  const rest = m[2]!;
+  if (rest === "meta.json") {
+    const list = [...pkg.keys()];
+    const latest = list.sort(semver.compare).at(-1);
+    const [scope, name] = m[1]!.slice(1).split("/");
+    return Response.json({
+      scope,
+      name,
+      latest,
+      versions: Object.fromEntries(list.map((v) => [v, {}])),
+    });
+  }
+  const vm = /^([^/]+)_meta\.json$/.exec(rest);
+  if (vm) {
+    const v = pkg.get(vm[1]!);
+    return v ? Response.json(v.meta) : new Response("not found", { status: 404 });
+  }
+  const fm = /^([^/]+)(\/.*)$/.exec(rest);
+  const v = fm ? pkg.get(fm[1]!) : undefined;
+  const file = fm && v
+    ? store.tampered.get(`${m[1]}@${fm[1]}${fm[2]}`) ?? v.files[fm[2]!]
+    : undefined;
+  if (file === undefined) return new Response("not found", { status: 404 });
+  const type = fm![2]!.endsWith(".json") ? "application/json" : "application/typescript";
+  return new Response(file, { headers: { "content-type": type } });
 }

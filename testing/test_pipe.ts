@@ -1,11 +1,6 @@
-import type { PipeOutcome } from "../core/registry.ts";
-import type {
-  PluginLogger,
-  PluginManifest,
-  ServiceProxy,
-  StandardSchema,
-  StepState,
-} from "../core/types.ts";
+import type { PipeOutcome } from "../core/contract.ts";
+import type { PluginManifest, ServiceProxy, StepState } from "../core/types.ts";
+import { InProcessGuest } from "./_guest.ts";
 
 /** Options for {@linkcode testPipe}. */
 export interface TestPipeOptions {
@@ -22,9 +17,9 @@ export interface TestPipeOptions {
 }
 
 /**
- * Runs one pipe of a plugin in-process, validating params against its schema like the host
- * does. Results are passed through `structuredClone`, so a value that could not cross a
- * sandbox boundary fails here too.
+ * Runs one pipe of a plugin in-process through the same guest code as a sandbox: params are
+ * validated against its schema, and a result that could not cross a sandbox boundary (a
+ * `Date`, a `Map`, a cycle) fails here too.
  *
  * @param plugin The plugin manifest.
  * @param name The pipe name.
@@ -38,36 +33,36 @@ export async function testPipe(
   options: TestPipeOptions = {},
 ): Promise<PipeOutcome> {
   const pipe = plugin.injectables.find((i) => i.kind === "pipe" && i.name === name);
-  if (!pipe || pipe.kind !== "pipe") {
+  if (!pipe) {
     throw new TypeError(`Cannot test pipe "${name}": plugin "${plugin.name}" has no such pipe`);
   }
-  const skipped = Symbol("skip");
-  let reason = "";
+  const fakes = options.services ?? {};
+  const guest = new InProcessGuest(plugin, fakes, options.log);
+  const id = guest.nextId();
+  const abort = () => guest.tell({ t: "abort", id, reason: reasonOf(options.signal?.reason) });
+  options.signal?.addEventListener("abort", abort, { once: true });
   try {
-    const params = await validate(pipe.params, options.params ?? {});
-    const data = await pipe.run({
-      params,
-      services: fakeServices(options.services ?? {}),
+    const outcome = await guest.request({
+      t: "run",
+      id,
+      pipe: name,
+      params: options.params ?? {},
+      scopes: [],
       steps: options.steps ?? {},
+      services: Object.fromEntries(Object.keys(fakes).map((alias) => [alias, alias])),
       step: { id: "test", runner: "test" },
-      log: logger(options.log),
-      signal: options.signal ?? new AbortController().signal,
-      skip(r = "skipped by the pipe") {
-        reason = r;
-        throw skipped;
-      },
-    });
-    return { status: "succeeded", data: structuredClone(data ?? {}) };
-  } catch (e) {
-    if (e === skipped) return { status: "skipped", reason };
-    const error = e instanceof Error ? e : new Error(String(e));
-    return { status: "failed", error: { name: error.name, message: error.message } };
+    }, () => options.signal?.aborted && abort());
+    if (outcome.status !== "failed") return outcome;
+    const { name: errorName, message } = outcome.error;
+    return { status: "failed", error: { name: errorName, message } };
+  } finally {
+    options.signal?.removeEventListener("abort", abort);
   }
 }
 
 /**
- * Creates one service of a plugin in-process and returns it as other plugins see it (every
- * method async).
+ * Creates one service of a plugin in-process, through the same guest code as a sandbox, and
+ * returns it as other plugins see it (every method async, arguments and results plain data).
  *
  * @param plugin The plugin manifest.
  * @param name The service name.
@@ -81,45 +76,47 @@ export async function testService(
   params: Record<string, unknown> = {},
 ): Promise<ServiceProxy> {
   const def = plugin.injectables.find((i) => i.kind === "service" && i.name === name);
-  if (!def || def.kind !== "service") {
+  if (!def) {
     throw new TypeError(
       `Cannot test service "${name}": plugin "${plugin.name}" has no such service`,
     );
   }
-  const instance = await def.create(await validate(def.params, params), {
-    id: name,
+  const guest = new InProcessGuest(plugin);
+  const created = await guest.request({
+    t: "create",
+    id: guest.nextId(),
+    name,
+    instance: name,
+    params,
     services: {},
-    log: logger(),
   });
-  return fakeServices({ s: instance as object }).s!;
+  if (created.status === "failed") throw rebuild(created.error);
+  return new Proxy({}, {
+    get(_, method) {
+      if (typeof method !== "string" || method === "then") return undefined;
+      return async (...args: unknown[]) => {
+        const outcome = await guest.request({
+          t: "invoke",
+          id: guest.nextId(),
+          instance: name,
+          method,
+          args,
+        });
+        if (outcome.status === "failed") throw rebuild(outcome.error);
+        return outcome.status === "succeeded" ? outcome.data : undefined;
+      };
+    },
+  }) as ServiceProxy;
 }
 
-async function validate(schema: StandardSchema | undefined, value: unknown) {
-  if (!schema) return value as Record<string, unknown>;
-  const r = await schema["~standard"].validate(value);
-  if (r.issues) throw new TypeError(`invalid params: ${r.issues.map((i) => i.message).join("; ")}`);
-  return r.value as Record<string, unknown>;
+function reasonOf(reason: unknown): { name: string; message: string } {
+  return reason instanceof Error
+    ? { name: reason.name, message: reason.message }
+    : { name: "AbortError", message: String(reason ?? "aborted") };
 }
 
-function fakeServices(services: Record<string, object>): Record<string, ServiceProxy> {
-  const out: Record<string, ServiceProxy> = {};
-  for (const [alias, obj] of Object.entries(services)) {
-    out[alias] = new Proxy({}, {
-      get(_, method) {
-        if (typeof method !== "string" || method === "then") return undefined;
-        return async (...args: unknown[]) => {
-          const fn = (obj as Record<string, unknown>)[method];
-          if (typeof fn !== "function") throw new TypeError(`service has no method "${method}"`);
-          return structuredClone(await fn.apply(obj, structuredClone(args)));
-        };
-      },
-    }) as ServiceProxy;
-  }
-  return out;
-}
-
-function logger(sink?: TestPipeOptions["log"]): PluginLogger {
-  const at = (level: string) => (message: string, props?: Record<string, unknown>) =>
-    sink?.(level, message, props);
-  return { debug: at("debug"), info: at("info"), warn: at("warning"), error: at("error") };
+function rebuild(e: { name: string; message: string }): Error {
+  const error = e.name === "TypeError" ? new TypeError(e.message) : new Error(e.message);
+  error.name = e.name;
+  return error;
 }

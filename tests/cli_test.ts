@@ -178,8 +178,11 @@ Deno.test("otai runs as a published JSR package: deno run -A jsr:@otai/cli confi
   const imports: Record<string, string> = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`))
     .imports;
   const files: Record<string, string> = {};
-  for (const dir of ["", "core/", "core/config/", "loader/", "cli/", "testing/"]) {
+  const dirs = ["", "core/", "loader/", "cli/", "testing/"];
+  for (let i = 0; i < dirs.length; i++) {
+    const dir = dirs[i]!;
     for await (const e of Deno.readDir(ROOT + dir)) {
+      if (e.isDirectory && dir) dirs.push(`${dir}${e.name}/`);
       const keep = e.isFile && (e.name.endsWith(".ts") || e.name === "deno.json") &&
         !e.name.endsWith("_test.ts");
       if (!keep) continue;

@@ -1,19 +1,22 @@
 import type { z } from "zod";
 import type { Diagnostic } from "../errors.ts";
 import { didYouMean } from "../_suggest.ts";
-import type { ConfigPath, ParsedYaml } from "./_yaml.ts";
+import type { ParsedYaml } from "./_yaml.ts";
+import { type ConfigPath, formatPath } from "./config_path.ts";
 
 /** Turns zod issues into diagnostics that point at the YAML and say what to write. */
 export function issuesToDiagnostics(
   issues: readonly z.core.$ZodIssue[],
   yaml: ParsedYaml,
   schema: z.ZodType,
+  base: ConfigPath = [],
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const issue of issues) {
-    const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    const inner = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+    const path = [...base, ...inner];
     if (issue.code === "unrecognized_keys") {
-      const allowed = keysAt(schema, path);
+      const allowed = keysAt(schema, inner);
       for (const key of issue.keys) {
         out.push({
           ...yaml.locateKey(path, key),
@@ -41,13 +44,6 @@ export function issuesToDiagnostics(
     out.push({ ...yaml.locate(path), path: formatPath(path), message });
   }
   return out;
-}
-
-/** `plugins[0].permissions.net` for a path. */
-export function formatPath(path: ConfigPath): string {
-  let s = "";
-  for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${p}` : p;
-  return s;
 }
 
 function valueAt(data: unknown, path: ConfigPath): unknown {

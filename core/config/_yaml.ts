@@ -1,9 +1,8 @@
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } from "yaml";
 import type { Document, Node, Scalar } from "yaml";
 import type { Diagnostic, SourceLocation } from "../errors.ts";
-
-/** A path into the config data. */
-export type ConfigPath = readonly (string | number)[];
+import type { ConfigPath } from "./config_path.ts";
+export type { ConfigPath };
 
 /** A parsed YAML file with positions. */
 export interface ParsedYaml {

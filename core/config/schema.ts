@@ -1,226 +1,363 @@
+/**
+ * The config schema v1, as zod schemas: the single source of the config's types (`z.output` of
+ * these), of its validation and of its JSON Schema. Field-level checks (durations, CEL syntax)
+ * and checks within one entry (a step has either `use` or `for_each`) live here; checks across
+ * entries (unique ids, references, cycles) run on the parsed entries in `_cross_check.ts`.
+ *
+ * @module
+ */
 import { z } from "zod";
+import { Cron } from "croner";
+import semver from "semver";
+import { API_VERSION } from "../api_version.ts";
+import { compileCondition, compileValue, templateSources } from "../expression.ts";
+import type {
+  Config,
+  PermissionGrant,
+  PluginEntry,
+  RunnerConfig,
+  ServiceEntry,
+  StepConfig,
+} from "./types.ts";
+
+export type { Config, PermissionGrant, PluginEntry, RunnerConfig, ServiceEntry, StepConfig };
 
 const DURATION = /^\d+(\.\d+)?(ms|s|m|h|d)$/;
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const ID = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ONE_TEMPLATE = /^\s*\$\{\{[\s\S]*\}\}\s*$/;
+const CEL_HINT = "; see the CEL language definition for the syntax";
 
 const DURATION_HINT = 'expected a duration such as "500ms", "10s", "5m" or "1h"';
 const duration = z.union([
   z.number().positive(),
   z.string().regex(DURATION, { error: DURATION_HINT }),
-], { error: DURATION_HINT });
+], { error: DURATION_HINT }).describe('A duration: "500ms", "10s", "5m", "1h", "1d" or seconds');
 const id = z.string({ error: "expected an id (letters, digits, _)" }).regex(ID, {
   error: "expected an id of letters, digits and _ that does not start with a digit",
 });
 const permissionValue = z.union([z.boolean(), z.array(z.string())], {
   error: "expected true, false or a list of strings",
 });
-const params = z.record(z.string(), z.unknown(), { error: "expected a mapping of params" });
 const injects = z.record(z.string(), z.string(), {
   error: "expected a mapping of injected name to service id",
+}).describe("Injected name to service id");
+
+/**
+ * Whether a value is a mapping: a refinement that runs beside other problems (see `always`) may
+ * be handed anything the user wrote, not only what the schema promises.
+ */
+function isRecord(v: unknown): boolean {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Runs a refinement even beside other problems of the same value, so all are found at once. */
+const always = { when: () => true };
+
+/** Reports each `${{ }}` template that is not valid CEL, at its own path. */
+function checkTemplates(value: unknown, ctx: z.core.$RefinementCtx, path: PropertyKey[] = []) {
+  if (typeof value === "string") {
+    try {
+      compileValue(value);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: (e as Error).message + CEL_HINT, path });
+    }
+  } else if (Array.isArray(value)) value.forEach((v, i) => checkTemplates(v, ctx, [...path, i]));
+  else if (value !== null && typeof value === "object") {
+    for (const [k, v] of Object.entries(value)) checkTemplates(v, ctx, [...path, k]);
+  }
+}
+
+function hasTemplate(value: unknown): boolean {
+  if (typeof value === "string") return value.includes("${{");
+  if (Array.isArray(value)) return value.some(hasTemplate);
+  if (value !== null && typeof value === "object") return Object.values(value).some(hasTemplate);
+  return false;
+}
+
+const condition = (error: string) =>
+  z.string({ error }).superRefine((source, ctx) => {
+    try {
+      compileCondition(source);
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: (e as Error).message + CEL_HINT });
+    }
+  });
+
+const stepParams = z.record(z.string(), z.unknown(), { error: "expected a mapping of params" })
+  .superRefine((v, ctx) => checkTemplates(v, ctx))
+  .describe("Params; strings may hold ${{ expression }} templates");
+
+const serviceParams = z.record(z.string(), z.unknown(), { error: "expected a mapping of params" })
+  .check(z.superRefine((v, ctx) => {
+    if (hasTemplate(v)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "service params cannot hold ${{ }} expressions (they are evaluated per step); " +
+          "use ${ENV_VAR} or a literal value",
+      });
+    }
+  }))
+  .describe("Static params: ${ENV_VAR} substitution and literals only");
+
+const forEach = z.string({ error: 'expected "${{ expression }}" yielding a list' })
+  .superRefine((source, ctx) => {
+    if (templateSources(source).length !== 1 || !ONE_TEMPLATE.test(source)) {
+      ctx.addIssue({
+        code: "custom",
+        message: 'write for_each as one expression: "${{ steps.x.data.items }}"',
+      });
+      return;
+    }
+    checkTemplates(source, ctx);
+  });
+
+const permissions = z.strictObject({
+  net: permissionValue.optional().describe("Hosts (host, host:port), or true"),
+  read: permissionValue.optional().describe("Paths relative to the config file, or true"),
+  write: permissionValue.optional().describe("Paths relative to the config file, or true"),
+  env: permissionValue.optional().describe("Environment variable names, or true"),
+  run: permissionValue.optional().describe("Programs, or true"),
+  sys: permissionValue.optional().describe("System information APIs, or true"),
+  ffi: permissionValue.optional().describe("Dynamic libraries, or true"),
+  import: permissionValue.optional().describe("Hosts to import code from, or true"),
 });
 
-/** The permission grant of a plugin entry: per Deno permission, true, false or a list. */
-export interface PermissionGrant {
-  /** Hosts, or true. */
-  net?: boolean | string[] | undefined;
-  /** Paths relative to the config file, or true. */
-  read?: boolean | string[] | undefined;
-  /** Paths relative to the config file, or true. */
-  write?: boolean | string[] | undefined;
-  /** Environment variable names, or true. */
-  env?: boolean | string[] | undefined;
-  /** Programs, or true. */
-  run?: boolean | string[] | undefined;
-  /** System information APIs, or true. */
-  sys?: boolean | string[] | undefined;
-  /** Dynamic libraries, or true. */
-  ffi?: boolean | string[] | undefined;
-  /** Hosts to import code from, or true. */
-  import?: boolean | string[] | undefined;
-}
-
-/** One entry under `plugins:`. */
-export interface PluginEntry {
-  /** Path relative to the config file, `file:`, `https:`, `http:` or `jsr:` specifier. */
-  from: string;
-  /** Registry prefix; default: the plugin's manifest name. */
-  as?: string | undefined;
-  /** The explicit grant; absent means no permissions. */
-  permissions?: PermissionGrant | undefined;
-  /** False to list the plugin without loading it. */
-  enabled?: boolean | undefined;
-  /** `sha256-<hex>` of the plugin's whole module graph; a plugin whose graph differs is refused. */
-  integrity?: string | undefined;
-  /** Allow an `http:` plugin from a host other than localhost. */
-  insecure?: boolean | undefined;
-  /** How its code is confined: a Worker (default), a subprocess, or none (trusted only). */
-  isolation?: "worker" | "process" | "none" | undefined;
-  /** Required for `isolation: none`: the admin vouches for this plugin. */
-  trusted?: boolean | undefined;
-  /** Resource limits. */
-  limits?: { memory_mb?: number | undefined; result_mb?: number | undefined } | undefined;
-}
-
-/** One entry under `services:`. */
-export interface ServiceEntry {
-  /** Unique service id, used in `injects`. */
-  id: string;
-  /** `prefix:Name` of the service. */
-  use: string;
-  /** Static params (env substitution only). */
-  params?: Record<string, unknown> | undefined;
-  /** Injected name to service id. */
-  injects?: Record<string, string> | undefined;
-}
-
-/** One entry under `orchestrator.runners`. */
-export interface RunnerConfig {
-  /** Unique runner id. */
-  id: string;
-  /** Schedule; absent means run once. */
-  on?: { interval?: number | string | undefined; cron?: string | undefined } | undefined;
-  /** Values available as `params` in expressions. */
-  params?: Record<string, unknown> | undefined;
-  /** Default step time limit for this runner. */
-  timeout?: number | string | undefined;
-  /** Default items in flight at once for its `for_each` steps (tickets N at a time). */
-  concurrency?: number | undefined;
-  /**
-   * Run cycles back to back while `while` (CEL over the cycle just finished) holds, up to
-   * `in_flight` at once, each started when the one before has finished its first step.
-   */
-  repeat?: { while: string; in_flight?: number | undefined } | undefined;
-  /** Its steps (a single step is accepted too). */
-  run: StepConfig[];
-}
-
-/** A whole config file, schema v1. */
-export interface Config {
-  /** The plugin API range this config targets. */
-  otai?: string | undefined;
-  /** Plugins to load. */
-  plugins?: PluginEntry[] | undefined;
-  /** Services to create. */
-  services?: ServiceEntry[] | undefined;
-  /** Defaults for steps. */
-  defaults?:
-    | { timeout?: number | string | undefined; kill_after?: number | string | undefined }
-    | undefined;
-  /** Limits on fetching remote plugins. */
-  fetch?: { timeout?: number | string | undefined; max_size_mb?: number | undefined } | undefined;
-  /** Runners. */
-  orchestrator: { runners: RunnerConfig[] };
-}
-
-/** The permission grant of a plugin entry. */
-export const permissionsSchema: z.ZodType<PermissionGrant> = z.strictObject({
-  net: permissionValue.optional(),
-  read: permissionValue.optional(),
-  write: permissionValue.optional(),
-  env: permissionValue.optional(),
-  run: permissionValue.optional(),
-  sys: permissionValue.optional(),
-  ffi: permissionValue.optional(),
-  import: permissionValue.optional(),
-});
-
-/** Validates one entry under `plugins:`. */
-export const pluginEntrySchema: z.ZodType<PluginEntry> = z.strictObject({
-  from: z.string({ error: "expected the plugin's path, URL or jsr: specifier" }).min(1),
+const pluginEntryShape = {
+  from: z.string({ error: "expected the plugin's path, URL or jsr: specifier" }).min(1)
+    .describe("Path relative to the config file, file:, https:, http: or jsr: specifier"),
   as: z.string().regex(KEBAB, { error: "expected a kebab-case prefix such as my-plugin" })
-    .optional(),
-  permissions: permissionsSchema.optional(),
-  enabled: z.boolean().optional(),
+    .optional().describe("Registry prefix; default: the plugin's manifest name"),
+  permissions: permissions.optional()
+    .describe("The explicit grant; absent means no permissions"),
+  enabled: z.boolean().optional().describe("False to list the plugin without loading it"),
   integrity: z.string().regex(/^sha256-[0-9a-f]{64}$/, {
     error: 'expected "sha256-" and 64 hex digits, as "otai plugins info" prints it',
-  }).optional(),
-  insecure: z.boolean().optional(),
+  }).optional().describe("sha256-<hex> of the plugin's whole module graph"),
+  insecure: z.boolean().optional().describe("Allow an http: plugin from a host not localhost"),
   isolation: z.enum(["worker", "process", "none"], {
     error: 'expected "worker" (default), "process" or "none"',
-  }).optional(),
-  trusted: z.boolean().optional(),
+  }).optional().describe("How its code is confined"),
+  trusted: z.boolean().optional().describe("Required for isolation: none"),
   limits: z.strictObject({
     memory_mb: z.int().min(16, { error: "expected at least 16 (MB)" }).optional(),
     result_mb: z.number().positive().optional(),
-  }).optional(),
-});
+  }).optional().describe("Resource limits"),
+};
 
-/** Validates one entry under `services:`. */
-export const serviceEntrySchema: z.ZodType<ServiceEntry> = z.strictObject({
+const pluginEntry = z.strictObject(pluginEntryShape).check(z.superRefine((p, ctx) => {
+  if (!isRecord(p)) return;
+  if (p.isolation === "none" && p.trusted !== true) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["isolation"],
+      message: "isolation: none runs the plugin unconfined in the host; add trusted: true if " +
+        "you vouch for it, or use worker or process",
+    });
+  }
+  if (p.limits?.memory_mb !== undefined && p.isolation !== "process") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["limits", "memory_mb"],
+      message: "a memory limit needs isolation: process (Workers share the host's heap)",
+    });
+  }
+}, always));
+
+const serviceEntryShape = {
   id,
   use: z.string({ error: 'expected "prefix:Name" of a service' }),
-  params: params.optional(),
+  params: serviceParams.optional(),
   injects: injects.optional(),
-});
+};
 
-/** A step config as written (recursive through `steps`). */
-export interface StepConfig {
-  /** Unique within its runner or `for_each`. */
-  id: string;
-  /** `prefix:Name` of the pipe it runs. */
-  use?: string | undefined;
-  /** Params, possibly with `${{ expr }}` templates. */
-  params?: Record<string, unknown> | undefined;
-  /** Injected name to service id. */
-  injects?: Record<string, string> | undefined;
-  /** A CEL condition; the step is skipped when false. */
-  if?: string | undefined;
-  /** A duration after which the step fails. */
-  timeout?: number | string | undefined;
-  /** Whether the runner goes on after this step fails. */
-  continue_on_error?: boolean | undefined;
-  /** A `${{ expr }}` yielding the list of items. */
-  for_each?: string | undefined;
-  /** Items in flight at once in a `for_each`. */
-  concurrency?: number | undefined;
-  /** The sub-steps of a `for_each`. */
-  steps?: StepConfig[] | undefined;
+const serviceEntry = z.strictObject(serviceEntryShape);
+
+const stepShape = {
+  id,
+  use: z.string({ error: 'expected "prefix:Name" of a pipe' }).optional()
+    .describe("prefix:Name of the pipe it runs"),
+  params: stepParams.optional(),
+  injects: injects.optional(),
+  if: condition("expected a CEL expression").optional()
+    .describe("A CEL condition; the step is skipped when false"),
+  timeout: duration.optional(),
+  continue_on_error: z.boolean().optional(),
+  for_each: forEach.optional().describe("${{ expression }} yielding the items"),
+  concurrency: z.int().min(1).max(10_000).optional().describe("Items in flight at once"),
+};
+
+function checkStep(
+  s: { use?: unknown; for_each?: unknown; steps?: unknown; concurrency?: unknown },
+  ctx: z.core.$RefinementCtx,
+): void {
+  if (!isRecord(s)) return;
+  const loop = s.for_each !== undefined || s.steps !== undefined;
+  const problem = (message: string, path: PropertyKey[] = []) =>
+    ctx.addIssue({ code: "custom", message, path });
+  if (s.use !== undefined && loop) {
+    problem("a step has either use (a pipe) or for_each with steps, not both");
+  } else if (s.use === undefined && !loop) {
+    problem('missing "use": name the pipe to run as "prefix:Name"');
+  } else if (loop && (s.for_each === undefined || s.steps === undefined)) {
+    problem("a for_each step needs both for_each and steps");
+  }
+  if (s.concurrency !== undefined && !loop) {
+    problem("concurrency applies to for_each steps only", ["concurrency"]);
+  }
 }
 
-/** One step. */
-export const stepSchema: z.ZodType<StepConfig> = z.lazy(() =>
-  z.strictObject({
-    id,
-    use: z.string({ error: 'expected "prefix:Name" of a pipe' }).optional(),
-    params: params.optional(),
-    injects: injects.optional(),
-    if: z.string({ error: "expected a CEL expression" }).optional(),
-    timeout: duration.optional(),
-    continue_on_error: z.boolean().optional(),
-    for_each: z.string({ error: 'expected "${{ expression }}" yielding a list' }).optional(),
-    concurrency: z.int().min(1).max(10_000).optional(),
-    steps: z.array(stepSchema).min(1).optional(),
-  })
-);
+/** One step, with its sub-steps. */
+const stepSchema: z.ZodType<StepConfig> = z.strictObject({
+  ...stepShape,
+  get steps() {
+    return z.array(stepSchema).min(1).optional();
+  },
+}).check(z.superRefine(checkStep, always));
 
-/** Validates one runner. */
-export const runnerSchema: z.ZodType<RunnerConfig> = z.strictObject({
+/** One step, its sub-steps left unchecked (the compiler checks each on its own). */
+const stepEntry = z.strictObject({
+  ...stepShape,
+  steps: z.array(z.unknown()).min(1).optional(),
+}).check(z.superRefine(checkStep, always));
+
+const schedule = z.strictObject({ interval: duration.optional(), cron: z.string().optional() })
+  .check(z.superRefine((o, ctx) => {
+    if (!isRecord(o)) return;
+    if ((o.interval === undefined) === (o.cron === undefined)) {
+      ctx.addIssue({ code: "custom", message: "give exactly one of interval or cron" });
+    }
+    if (typeof o.cron === "string") {
+      try {
+        new Cron(o.cron, { paused: true }).stop();
+      } catch (e) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["cron"],
+          message: `invalid cron pattern "${o.cron}": ${(e as Error).message}`,
+        });
+      }
+    }
+  }, always)).describe("A schedule: { interval } or { cron }; absent means run once");
+
+const oneOrMore = <T extends z.ZodType>(step: T) =>
+  z.preprocess(
+    (v) => (v !== null && typeof v === "object" && !Array.isArray(v) ? [v] : v),
+    z.array(step, { error: "expected a step or a list of steps" }).min(1),
+  );
+
+const runnerShape = {
   id,
-  on: z.strictObject({ interval: duration.optional(), cron: z.string().optional() }).optional(),
-  params: params.optional(),
+  on: schedule.optional(),
+  params: z.record(z.string(), z.unknown(), { error: "expected a mapping of params" })
+    .optional().describe("Values available as params in expressions"),
   timeout: duration.optional(),
   concurrency: z.int().min(1).max(10_000).optional(),
   repeat: z.strictObject({
-    while: z.string({ error: "expected a CEL condition over the finished cycle's steps" }),
+    while: condition("expected a CEL condition over the finished cycle's steps"),
     in_flight: z.int().min(1).max(64).optional(),
-  }).optional(),
-  run: z.preprocess(
-    (v) => (v !== null && typeof v === "object" && !Array.isArray(v) ? [v] : v),
-    z.array(stepSchema, { error: "expected a step or a list of steps" }).min(1),
-  ),
-});
+  }).optional().describe("Cycles back to back while `while` holds, in_flight at once"),
+};
 
-/** Validates a whole config file, schema v1. */
-export const configSchema: z.ZodType<Config> = z.strictObject({
-  otai: z.string().optional(),
-  plugins: z.array(pluginEntrySchema).optional(),
-  services: z.array(serviceEntrySchema).optional(),
+function checkRunner(r: { on?: unknown; repeat?: unknown }, ctx: z.core.$RefinementCtx) {
+  if (!isRecord(r)) return;
+  if (r.repeat !== undefined && r.on !== undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["repeat"],
+      message: "give either on (a schedule) or repeat, not both",
+    });
+  }
+}
+
+const runner = z.strictObject({ ...runnerShape, run: oneOrMore(stepSchema) })
+  .check(z.superRefine(checkRunner, always));
+
+/** One runner, its steps left unchecked (the compiler checks each on its own). */
+const runnerEntry = z.strictObject({ ...runnerShape, run: oneOrMore(z.unknown()) })
+  .check(z.superRefine(checkRunner, always));
+
+const apiRange = z.string().check(z.superRefine((range, ctx) => {
+  const valid = semver.validRange(range);
+  if (!valid) {
+    ctx.addIssue({
+      code: "custom",
+      message: `"${range}" is not a semver range; write e.g. "^1.0"`,
+    });
+  } else if (!semver.satisfies(API_VERSION, valid)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `this config targets otai API "${range}", but this otai implements ` +
+        `${API_VERSION}; use an otai release that matches, or update the config`,
+    });
+  }
+})).describe("The plugin API range this config targets");
+
+const rootShape = {
+  otai: apiRange.optional(),
   defaults: z.strictObject({ timeout: duration.optional(), kill_after: duration.optional() })
-    .optional(),
+    .optional().describe("Defaults for steps"),
   fetch: z.strictObject({
     timeout: duration.optional(),
     max_size_mb: z.number().positive().optional(),
-  }).optional(),
-  orchestrator: z.strictObject({ runners: z.array(runnerSchema).min(1) }),
+  }).optional().describe("Limits on fetching remote plugins"),
+};
+
+const config = z.strictObject({
+  ...rootShape,
+  plugins: z.array(pluginEntry).optional(),
+  services: z.array(serviceEntry).optional(),
+  orchestrator: z.strictObject({ runners: z.array(runner).min(1) }),
 });
+
+/** The top level of a config, its lists left unchecked (the compiler checks each entry). */
+const configRoot = z.strictObject({
+  ...rootShape,
+  plugins: z.array(z.unknown()).optional(),
+  services: z.array(z.unknown()).optional(),
+  orchestrator: z.strictObject({ runners: z.array(z.unknown()).min(1) }),
+});
+
+/** The permission grant of a plugin entry: per Deno permission, true, false or a list. */
+export const permissionsSchema: z.ZodType<PermissionGrant> = permissions;
+/** Validates one entry under `plugins:`. */
+export const pluginEntrySchema: z.ZodType<PluginEntry> = pluginEntry;
+/** Validates one entry under `services:`. */
+export const serviceEntrySchema: z.ZodType<ServiceEntry> = serviceEntry;
+/** Validates one step, with its sub-steps. */
+export { stepSchema };
+/** Validates one runner, with its steps. */
+export const runnerSchema: z.ZodType<RunnerConfig> = runner;
+/** Validates a whole config file, schema v1. */
+export const configSchema: z.ZodType<Config> = config;
+/** Validates one step, its sub-steps left unchecked (the compiler checks each on its own). */
+export const stepEntrySchema: z.ZodType<StepEntry> = stepEntry;
+/** Validates one runner, its steps left unchecked (the compiler checks each on its own). */
+export const runnerEntrySchema: z.ZodType<RunnerEntry> = runnerEntry;
+/** Validates the top level of a config, its lists left unchecked. */
+export const configRootSchema: z.ZodType<ConfigRoot> = configRoot;
+
+/** A step as the compiler parses it: its sub-steps not yet checked. */
+export type StepEntry = Omit<StepConfig, "steps"> & { steps?: unknown[] | undefined };
+/** A runner as the compiler parses it: its steps not yet checked. */
+export type RunnerEntry = Omit<RunnerConfig, "run"> & { run: unknown[] };
+/** The top level of a config as the compiler parses it: its lists not yet checked. */
+export type ConfigRoot = Omit<Config, "plugins" | "services" | "orchestrator"> & {
+  plugins?: unknown[] | undefined;
+  services?: unknown[] | undefined;
+  orchestrator: { runners: unknown[] };
+};
+
+// The written-out types are the schemas' own: these fail to compile if the two drift apart.
+type Flat<T> = { [K in keyof T]: T[K] };
+type Same<A, B> = (<T>() => T extends Flat<A> ? 1 : 2) extends (<T>() => T extends Flat<B> ? 1 : 2)
+  ? true
+  : false;
+const _sameGrant: Same<PermissionGrant, z.output<typeof permissions>> = true;
+const _samePlugin: Same<PluginEntry, z.output<typeof pluginEntry>> = true;
+const _sameService: Same<ServiceEntry, z.output<typeof serviceEntry>> = true;
+const _sameStep: Same<StepEntry, z.output<typeof stepEntry>> = true;
+const _sameRunner: Same<RunnerEntry, z.output<typeof runnerEntry>> = true;
+const _sameConfig: Same<Config, z.output<typeof config>> = true;
+const _sameRoot: Same<ConfigRoot, z.output<typeof configRoot>> = true;
+void [_sameGrant, _samePlugin, _sameService, _sameStep, _sameRunner, _sameConfig, _sameRoot];

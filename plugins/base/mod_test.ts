@@ -104,7 +104,7 @@ Deno.test("FetchTickets passes only the filters given", async (t) => {
 Deno.test("FetchTickets refuses bad params and a missing ticket system", async (t) => {
   const { service } = fakeTickets();
   const cases: [Record<string, unknown>, RegExp][] = [
-    [{ limit: 0 }, /^invalid params: give limit as a whole number from 1 to 10000/],
+    [{ limit: 0 }, /^invalid params: limit: give limit as a whole number from 1 to 10000/],
     [{ limit: 2.5 }, /give limit as a whole number from 1 to 10000; page with offset for more/],
     [{ since: "yesterday" }, /give since as an ISO 8601 time/],
     [{ offset: -1 }, /give offset as a whole number of 0 or more/],
@@ -358,7 +358,7 @@ Deno.test("Filter keeps the items a CEL condition holds for", async (t) => {
       status: "failed",
       error: {
         name: "TypeError",
-        message: 'invalid params: Cannot compile where "item.queue ==": Unexpected token: EOF ' +
+        message: 'invalid params: where: Cannot compile where "item.queue ==": Unexpected token: EOF ' +
           "(column 14)",
       },
     });

@@ -1,67 +1,12 @@
-import type { HostMessage, SandboxMessage } from "./_protocol.ts";
+import type { SandboxMessage } from "./protocol.ts";
+import type { PermissionSet } from "../../core/contract.ts";
 import { FrameError, readFrames, writeFrame } from "./_frames.ts";
-import { errorLine } from "./_deno_stderr.ts";
-import { PluginServer } from "./_plugin_server.ts";
-import type { WorkerPermissions } from "./sandbox.ts";
-
-/** One life of a plugin's code, however it is confined. */
-export interface Channel {
-  /** Sends a batch to the plugin side. */
-  post(batch: HostMessage[]): void;
-  /** Stops the plugin's code. */
-  terminate(): void;
-}
-
-/** What a channel reports to its sandbox. */
-export interface ChannelEvents {
-  /** A batch from the plugin side. */
-  message(batch: SandboxMessage[]): void;
-  /** The plugin side died; `reason` says how. */
-  exit(reason: string): void;
-}
-
-/** How to start a plugin's code. */
-export interface ChannelOptions {
-  /** The plugin module specifier. */
-  url: string;
-  /** Its effective permissions. */
-  permissions: WorkerPermissions;
-  /** Largest result in bytes. */
-  maxResultBytes: number;
-  /** For process isolation: V8 heap limit in MB. */
-  memoryMb?: number;
-  /** For process isolation: flags deciding module resolution (import map, config). */
-  denoArgs?: string[];
-  /** For process isolation: where the subprocess starts. */
-  cwd?: string;
-}
-
-function entrySource(runtime: string, url: string, maxResultBytes: number): string {
-  return `import { start } from ${JSON.stringify(runtime)};\n` +
-    `import * as mod from ${JSON.stringify(url)};\n` +
-    `start(mod, ${JSON.stringify({ maxResultBytes })});\n`;
-}
-
-/** A Worker under Deno's permission options (the default isolation). */
-export function workerChannel(options: ChannelOptions, events: ChannelEvents): Channel {
-  const runtime = new URL("./_worker_main.ts", import.meta.url).href;
-  const source = entrySource(runtime, options.url, options.maxResultBytes);
-  const worker = new Worker(`data:application/javascript,${encodeURIComponent(source)}`, {
-    type: "module",
-    name: options.url,
-    deno: { permissions: options.permissions },
-  });
-  worker.onmessage = (e: MessageEvent<SandboxMessage[]>) => events.message(e.data);
-  worker.onerror = (e) => {
-    e.preventDefault();
-    events.exit(e.message.replace(/^Uncaught (\(in promise\) )?/, ""));
-  };
-  return { post: (batch) => worker.postMessage(batch), terminate: () => worker.terminate() };
-}
+import { errorLine } from "../deno_stderr.ts";
+import { type Channel, type ChannelEvents, type ChannelOptions, entrySource } from "./_channel.ts";
 
 /** A Deno subprocess with `--allow-*` flags from the permissions and a V8 heap limit. */
 export function processChannel(options: ChannelOptions, events: ChannelEvents): Channel {
-  const runtime = new URL("./_process_main.ts", import.meta.url).href;
+  const runtime = new URL("./guest/process_main.ts", import.meta.url).href;
   const source = entrySource(runtime, options.url, options.maxResultBytes);
   const args = [
     "run",
@@ -139,26 +84,8 @@ export function processChannel(options: ChannelOptions, events: ChannelEvents): 
   };
 }
 
-/** The plugin's code in the host process (`isolation: none`, trusted plugins only). */
-export async function localChannel(
-  options: ChannelOptions,
-  events: ChannelEvents,
-): Promise<Channel> {
-  let alive = true;
-  const server = new PluginServer((batch) => {
-    if (alive) queueMicrotask(() => alive && events.message(batch));
-  }, { maxResultBytes: options.maxResultBytes, rawFields: false });
-  server.start(await import(options.url));
-  return {
-    post: (batch) => queueMicrotask(() => alive && server.receive(batch)),
-    terminate: () => {
-      alive = false;
-    },
-  };
-}
-
 /** `--allow-*` flags for exactly these permissions (and import of otai's own runtime). */
-export function permissionFlags(p: WorkerPermissions, runtime: string): string[] {
+export function permissionFlags(p: PermissionSet, runtime: string): string[] {
   const flags: string[] = [];
   for (const [name, value] of Object.entries(p)) {
     let v = value;

@@ -1,16 +1,14 @@
-import type { PipeOutcome, PluginRuntime, RunInput } from "../core/registry.ts";
-import type { ManifestDescription } from "./_protocol.ts";
-import { formatMs, NOT_SENT, PluginSandbox, type SandboxOptions } from "./sandbox.ts";
-
-/** How a supervised plugin is doing, for results and `plugins list`. */
-export interface PluginHealth {
-  /** Running, or quarantined until a restart is allowed. */
-  status: "running" | "quarantined";
-  /** How many times its sandbox was restarted. */
-  restarts: number;
-  /** Why it last stopped. */
-  lastError?: string;
-}
+import type {
+  InjectableKind,
+  ParamIssue,
+  PipeOutcome,
+  PluginHealth,
+  PluginRuntime,
+  RunInput,
+} from "../../core/contract.ts";
+import { formatMs } from "../../core/duration.ts";
+import type { ManifestDescription } from "./protocol.ts";
+import { NOT_SENT, PluginSandbox, type SandboxOptions } from "./sandbox.ts";
 
 const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -114,22 +112,8 @@ export class SupervisedPlugin implements PluginRuntime {
   }
 
   /** Validates params against an injectable's schema. */
-  async validate(
-    kind: "pipe" | "service",
-    name: string,
-    params: unknown,
-  ): Promise<{ path: (string | number)[]; message: string }[]> {
+  async validate(kind: InjectableKind, name: string, params: unknown): Promise<ParamIssue[]> {
     return (await this.#live()).validate(kind, name, params);
-  }
-
-  /** Hands over a frozen scope (to the current sandbox; a new one gets it on its next run). */
-  defineScope(id: number, steps: Record<string, unknown>): void {
-    this.#sandbox.defineScope(id, steps);
-  }
-
-  /** Forgets a scope. */
-  dropScope(id: number): void {
-    this.#sandbox.dropScope(id);
   }
 
   /** Stops the plugin for good. */

@@ -1,12 +1,14 @@
 /**
  * Step data that stays serialized until someone looks inside: a pipe's large result fields
  * (batches of tickets) arrive from its sandbox as JSON text and are parsed only when an
- * expression reads them. A step whose param is exactly `${{ steps.x.data.items }}` gets the
- * text passed on as it is, so the host neither parses nor re-serializes data that only goes
+ * expression reads them. A param handed over by reference (exactly `${{ steps.x.data.items }}`)
+ * is sent on as that text, so the host neither parses nor re-serializes data that only goes
  * from one sandbox to the next.
  *
  * @module
  */
+
+import type { ParamRef } from "../../core/contract.ts";
 
 const RAW = new WeakMap<object, Map<string, string>>();
 
@@ -44,22 +46,29 @@ export function rawField(data: unknown, key: string): string | undefined {
   return data !== null && typeof data === "object" ? RAW.get(data)?.get(key) : undefined;
 }
 
-/** A param that is another step's field, still as JSON text: sent on without parsing. */
-export class RawJson {
-  /** The JSON text. */
-  readonly json: string;
-  #data: Record<string, unknown>;
-  #key: string;
-
-  /** Refers to `data[key]`, whose JSON text is `json`. */
-  constructor(json: string, data: Record<string, unknown>, key: string) {
-    this.json = json;
-    this.#data = data;
-    this.#key = key;
+/**
+ * Params handed over by reference: a field that came as JSON text goes on as that text (the
+ * guest parses it into place), anything else is put in place as a value.
+ */
+export function passOn(params: unknown, refs: readonly ParamRef[]) {
+  const rawParams: { path: (string | number)[]; json: string }[] = [];
+  for (const ref of refs) {
+    const json = rawField(ref.data, ref.field);
+    if (json !== undefined && ref.path.length) rawParams.push({ path: [...ref.path], json });
+    else params = setIn(params, ref.path, (ref.data as Record<string, unknown>)[ref.field]);
   }
+  return { params, rawParams };
+}
 
-  /** The parsed value (parsed once, shared with the step data). */
-  get value(): unknown {
-    return this.#data[this.#key];
-  }
+function setIn(root: unknown, path: readonly (string | number)[], value: unknown): unknown {
+  if (!path.length) return value;
+  let parent = root as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  Object.defineProperty(parent, path.at(-1)!, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+  return root;
 }

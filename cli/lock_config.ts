@@ -2,9 +2,9 @@ import { loadConfig } from "../core/config/load_config.ts";
 import { pluginEntrySchema } from "../core/config/schema.ts";
 import { ConfigError, type Diagnostic } from "../core/errors.ts";
 import type { PluginSource } from "../core/registry.ts";
-import { sourceOptions } from "./open_config.ts";
-import { type Lockfile, lockPathFor, writeLockfile } from "./lockfile.ts";
-import { resolveSource } from "./_resolve_source.ts";
+import { sourceOptions } from "../loader/source/source_options.ts";
+import { type Lockfile, lockPathFor, writeLockfile } from "../loader/source/lockfile.ts";
+import { resolveSource } from "../loader/source/resolve_source.ts";
 
 /** One remote plugin as `otai lock` or `otai fetch` handled it. */
 export interface FetchedPlugin {

@@ -1,8 +1,8 @@
 import { fileURLToPath } from "node:url";
-import type { PluginEntry } from "../core/config/schema.ts";
-import type { PluginSource } from "../core/registry.ts";
+import type { PluginEntry } from "../../core/config/schema.ts";
+import type { PluginSource } from "../../core/registry.ts";
 import { type FetchOptions, fetchPluginGraph, type PluginGraph } from "./fetch_plugin.ts";
-import { exactJsrSpecifier, resolveJsrRange } from "./_jsr.ts";
+import { exactJsrSpecifier, resolveJsrRange } from "./jsr.ts";
 import type { Lockfile } from "./lockfile.ts";
 
 /** Options for resolving remote plugins. */

@@ -5,10 +5,12 @@
  *
  * @module
  */
-import type { HostMessage, SandboxMessage, WireError } from "./_protocol.ts";
-import type { Injectable, PluginLogger, ServiceProxy, StandardSchema } from "../core/types.ts";
+import type { HostMessage, RunMessage, SandboxMessage } from "../protocol.ts";
+import type { Injectable, PluginLogger, ServiceProxy } from "../../../core/types.ts";
+import type { Outcome, StepStates } from "../../../core/contract.ts";
 import { checkPlainData } from "./_plain_data.ts";
 import { describe, describeProblems } from "./_describe_manifest.ts";
+import { issuesOf, parseParams, setAt, unwire, wire } from "./_wire.ts";
 
 /** Options of the serving side. */
 export interface ServerOptions {
@@ -35,7 +37,7 @@ export class PluginServer {
   #services = new Map<string, Record<string, unknown>>();
   #pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
   #aborts = new Map<number, AbortController>();
-  #scopes = new Map<number, Record<string, unknown>>();
+  #scopes = new Map<number, StepStates>();
   #injectables = new Map<string, Injectable>();
   #nextCallId = 1;
   #maxBytes: number;
@@ -103,7 +105,7 @@ export class PluginServer {
         } catch (e) {
           if (msg.t !== "done") continue;
           const error = wire(new TypeError(`cannot send the result: ${(e as Error).message}`));
-          this.#post([{ t: "done", id: msg.id, status: "fail", error }]);
+          this.#post([{ t: "done", id: msg.id, outcome: { status: "failed", error } }]);
         }
       }
     }
@@ -126,7 +128,9 @@ export class PluginServer {
         this.#scopes.delete(msg.id);
         return;
       case "abort":
-        this.#aborts.get(msg.id)?.abort(new DOMException("The step timed out", "TimeoutError"));
+        this.#aborts.get(msg.id)?.abort(
+          msg.reason ? unwire(msg.reason) : new DOMException("The step timed out", "TimeoutError"),
+        );
         return;
       case "result": {
         const p = this.#pending.get(msg.id);
@@ -137,12 +141,20 @@ export class PluginServer {
     }
   }
 
+  #end(id: number, outcome: Outcome): void {
+    this.#send({ t: "done", id, outcome });
+  }
+
+  #fail(id: number, e: unknown): void {
+    this.#end(id, { status: "failed", error: wire(e) });
+  }
+
   /** Sends a result after checking it is plain data within the size limit. */
   #done(id: number, value: unknown, what: string, raw = false): void {
     const problem = checkPlainData(value, this.#maxBytes);
     if (problem) {
       const message = `${what} ${problem.path} ${problem.message}`;
-      this.#send({ t: "done", id, status: "fail", error: { name: "TypeError", message } });
+      this.#end(id, { status: "failed", error: { name: "TypeError", message } });
       return;
     }
     if (raw && this.#rawFields && value !== null && typeof value === "object") {
@@ -154,14 +166,19 @@ export class PluginServer {
         } else (rest ??= {})[key] = field;
       }
       if (texts) {
-        this.#send({ t: "done", id, status: "ok", value: rest ?? {}, raw: texts });
+        this.#send({
+          t: "done",
+          id,
+          outcome: { status: "succeeded", data: rest ?? {} },
+          raw: texts,
+        });
         return;
       }
     }
-    this.#send({ t: "done", id, status: "ok", value });
+    this.#end(id, { status: "succeeded", data: value });
   }
 
-  async #run(msg: Extract<HostMessage, { t: "run" }>): Promise<void> {
+  async #run(msg: RunMessage): Promise<void> {
     const controller = new AbortController();
     this.#aborts.set(msg.id, controller);
     try {
@@ -174,7 +191,7 @@ export class PluginServer {
         steps = { ...steps, ...msg.steps };
       }
       for (const { path, json } of msg.rawParams ?? []) setAt(msg.params, path, JSON.parse(json));
-      const params = pipe.params ? await parse(pipe.params, msg.params) : msg.params;
+      const params = pipe.params ? await parseParams(pipe.params, msg.params) : msg.params;
       const value = await pipe.run({
         params: params as Record<string, unknown>,
         services: this.#proxies(msg.services, msg.id),
@@ -189,8 +206,8 @@ export class PluginServer {
       this.#done(msg.id, value ?? {}, "the pipe returned a value whose", true);
     } catch (e) {
       if (e instanceof SkipSignal) {
-        this.#send({ t: "done", id: msg.id, status: "skip", reason: String(e.reason) });
-      } else this.#send({ t: "done", id: msg.id, status: "fail", error: wire(e) });
+        this.#end(msg.id, { status: "skipped", reason: String(e.reason) });
+      } else this.#fail(msg.id, e);
     } finally {
       this.#aborts.delete(msg.id);
     }
@@ -200,7 +217,7 @@ export class PluginServer {
     try {
       const def = this.#injectables.get(`service:${msg.name}`);
       if (!def || def.kind !== "service") throw new TypeError(`no service named "${msg.name}"`);
-      const params = def.params ? await parse(def.params, msg.params) : msg.params;
+      const params = def.params ? await parseParams(def.params, msg.params) : msg.params;
       const instance = await def.create(params as Record<string, unknown>, {
         id: msg.instance,
         services: this.#proxies(msg.services, -msg.id),
@@ -210,9 +227,9 @@ export class PluginServer {
         throw new TypeError(`create() returned ${typeof instance}; return an object of methods`);
       }
       this.#services.set(msg.instance, instance as Record<string, unknown>);
-      this.#send({ t: "done", id: msg.id, status: "ok" });
+      this.#end(msg.id, { status: "succeeded", data: null });
     } catch (e) {
-      this.#send({ t: "done", id: msg.id, status: "fail", error: wire(e) });
+      this.#fail(msg.id, e);
     }
   }
 
@@ -226,24 +243,14 @@ export class PluginServer {
       const value = await method.apply(instance, msg.args);
       this.#done(msg.id, value ?? null, `${msg.method}() returned a value whose`);
     } catch (e) {
-      this.#send({ t: "done", id: msg.id, status: "fail", error: wire(e) });
+      this.#fail(msg.id, e);
     }
   }
 
   async #validate(msg: Extract<HostMessage, { t: "validate" }>): Promise<void> {
     const def = this.#injectables.get(`${msg.kind}:${msg.name}`);
-    let issues: { path: (string | number)[]; message: string }[] = [];
-    if (def?.params) {
-      const result = await def.params["~standard"].validate(msg.params);
-      issues = (result.issues ?? []).map((i) => ({
-        path: (i.path ?? []).map((p) => {
-          const key = typeof p === "object" ? p.key : p;
-          return typeof key === "number" ? key : String(key);
-        }),
-        message: i.message,
-      }));
-    }
-    this.#send({ t: "done", id: msg.id, status: "ok", value: issues });
+    const issues = def?.params ? await issuesOf(def.params, msg.params) : [];
+    this.#end(msg.id, { status: "succeeded", data: issues });
   }
 
   #proxies(map: Record<string, string>, origin: number): Record<string, ServiceProxy> {
@@ -272,49 +279,4 @@ export class PluginServer {
     }
     return out;
   }
-}
-
-function setAt(root: unknown, path: (string | number)[], value: unknown): void {
-  let parent = root as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  Object.defineProperty(parent, path.at(-1)!, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
-
-async function parse(schema: StandardSchema, value: unknown): Promise<unknown> {
-  const result = await schema["~standard"].validate(value);
-  if (!result.issues) return result.value;
-  const text = result.issues.map((i) => {
-    const path = (i.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
-    return path ? `${path}: ${i.message}` : i.message;
-  });
-  throw new TypeError(`invalid params: ${text.join("; ")}`);
-}
-
-/** An error as it crosses the boundary; non-Error values are described. */
-export function wire(e: unknown): WireError {
-  if (e instanceof Error) {
-    return {
-      name: String(e.name),
-      message: String(e.message),
-      ...(e.stack ? { stack: String(e.stack) } : {}),
-    };
-  }
-  let text: string;
-  try {
-    text = typeof e === "string" ? e : JSON.stringify(e) ?? String(e);
-  } catch {
-    text = Object.prototype.toString.call(e);
-  }
-  return { name: "Error", message: `threw a non-Error value: ${text.slice(0, 500)}` };
-}
-
-function unwire(e: WireError): Error {
-  const error = new Error(e.message);
-  error.name = e.name;
-  return error;
 }

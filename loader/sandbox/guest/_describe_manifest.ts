@@ -1,5 +1,5 @@
-import type { ManifestDescription } from "./_protocol.ts";
-import type { StandardSchema } from "../core/types.ts";
+import type { ManifestDescription } from "../protocol.ts";
+import type { StandardSchema } from "../../../core/types.ts";
 
 /** What keeps a module's default export from being a manifest (code the host cannot see). */
 export function describeProblems(m: Record<string, unknown> | undefined): string[] {

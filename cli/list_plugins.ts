@@ -1,7 +1,7 @@
 import { loadConfig } from "../core/config/load_config.ts";
 import type { Diagnostic } from "../core/errors.ts";
-import { loadPlugins, type PluginStatus } from "./load_plugins.ts";
-import { sourceOptions } from "./open_config.ts";
+import { loadPlugins, type PluginStatus } from "../loader/load_plugins.ts";
+import { sourceOptions } from "../loader/source/source_options.ts";
 
 /**
  * Loads each configured plugin on its own and reports how it went (`otai plugins list`):

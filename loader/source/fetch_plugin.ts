@@ -1,6 +1,11 @@
-import { encodeHex } from "./_hex.ts";
-import { meaningfulLines, stripAnsi } from "./_deno_stderr.ts";
-import { jsrName } from "./_jsr.ts";
+import { createHash } from "node:crypto";
+import { meaningfulLines } from "../deno_stderr.ts";
+import { FetchError } from "./fetch_error.ts";
+import { jsrName } from "./jsr.ts";
+import { CODE_TYPES, readCached } from "./_cached_module.ts";
+import { explain, reloadTarget, servedType, wrongType } from "./_explain_fetch.ts";
+
+export { FetchError };
 
 /** A remote plugin's module graph as Deno resolved and cached it. */
 export interface PluginGraph {
@@ -36,15 +41,6 @@ export interface FetchOptions {
   cwd?: string;
   /** Hosts the graph may import from; any other is refused. */
   importHosts?: string[];
-}
-
-/** A plugin could not be fetched: the message says why and what to do. */
-export class FetchError extends Error {
-  /** Creates the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "FetchError";
-  }
 }
 
 /**
@@ -104,7 +100,7 @@ export async function fetchPluginGraph(
   const stderr = new TextDecoder().decode(out.stderr);
   if (!out.success) {
     const said = meaningfulLines(stderr).join(" ") || "deno info failed";
-    throw new FetchError(explain(specifier, said, options));
+    throw new FetchError(explain(specifier, said, options.offline === true));
   }
   // deno-lint-ignore no-explicit-any
   const info = JSON.parse(new TextDecoder().decode(out.stdout)) as any;
@@ -116,7 +112,7 @@ export async function fetchPluginGraph(
     if (type && !CODE_TYPES.test(type)) {
       throw new FetchError(wrongType(specifier, failed.specifier, type));
     }
-    throw new FetchError(explain(specifier, failed.error!, options));
+    throw new FetchError(explain(specifier, failed.error!, options.offline === true));
   }
   const redirects: Record<string, string> = info.redirects ?? {};
   let resolvedUrl = specifier;
@@ -136,15 +132,15 @@ export async function fetchPluginGraph(
     if (contentType && !CODE_TYPES.test(contentType)) {
       throw new FetchError(wrongType(specifier, m.specifier, contentType));
     }
-    lines.push(`${m.specifier} ${encodeHex(await crypto.subtle.digest("SHA-256", content))}`);
+    lines.push(`${m.specifier} ${sha256Hex(content)}`);
   }
   for (const [name, id] of Object.entries(info.npmPackages ?? {})) lines.push(`npm ${name} ${id}`);
   lines.sort();
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(lines.join("\n")));
+
   const graph: PluginGraph = {
     specifier,
     resolvedUrl,
-    integrity: `sha256-${encodeHex(digest)}`,
+    integrity: `sha256-${sha256Hex(lines.join("\n"))}`,
     modules: modules.map((m) => ({ specifier: m.specifier, size: m.size ?? 0 })),
     redirects,
     totalBytes,
@@ -158,98 +154,6 @@ export async function fetchPluginGraph(
   return graph;
 }
 
-function wrongType(specifier: string, module: string, type: string): string {
-  return `Cannot fetch plugin "${specifier}": ${module} was served as "${type}", which is not ` +
-    "JavaScript or TypeScript; check that the URL points at a module";
-}
-
-/** The content type a module URL is served with, asked only after Deno failed on it. */
-async function servedType(url: string): Promise<string | undefined> {
-  if (!/^https?:/.test(url)) return undefined;
-  try {
-    const res = await fetch(url, { method: "HEAD", signal: AbortSignal.timeout(5_000) });
-    await res.body?.cancel();
-    return res.ok ? res.headers.get("content-type") ?? undefined : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-const CODE_TYPES =
-  /javascript|typescript|ecmascript|jsx|tsx|json|wasm|text\/plain|octet-stream|^$/i;
-const METADATA = new TextEncoder().encode("\n// denoCacheMetadata=");
-
-/**
- * A module as Deno cached it: the content, and the content type its server sent, read from the
- * metadata line Deno appends (absent in older cache layouts: then the whole file is content).
- */
-function readCached(
-  bytes: Uint8Array<ArrayBuffer>,
-): { content: Uint8Array<ArrayBuffer>; contentType?: string } {
-  const at = lastIndexOf(bytes, METADATA);
-  if (at < 0) return { content: bytes };
-  try {
-    const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(at + METADATA.length)));
-    const type = meta?.headers?.["content-type"];
-    return {
-      content: bytes.subarray(0, at),
-      ...(typeof type === "string" ? { contentType: type } : {}),
-    };
-  } catch {
-    return { content: bytes };
-  }
-}
-
-function lastIndexOf(haystack: Uint8Array, needle: Uint8Array): number {
-  outer: for (let i = haystack.length - needle.length; i >= 0; i--) {
-    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
-    return i;
-  }
-  return -1;
-}
-
-function reloadTarget(specifier: string): string {
-  if (specifier.startsWith("jsr:")) return `jsr:${jsrName(specifier)}`;
-  return specifier;
-}
-
-function explain(specifier: string, error: string, options: FetchOptions): string {
-  const what = `Cannot fetch plugin "${specifier}"`;
-  const imported = /Requires import access to "([^"]+)"/.exec(error);
-  if (imported) {
-    return `Cannot load plugin "${specifier}": it imports code from "${
-      imported[1]
-    }" (directly or ` +
-      `by a redirect), which the config does not grant; if you trust it, add "${imported[1]}" ` +
-      "under permissions.import";
-  }
-  if (
-    options.offline && /127\.0\.0\.1:9|proxy|connect|refused|failed|not found|sending/i.test(error)
-  ) {
-    return `${what}: it is not in the local cache and --offline forbids the network; ` +
-      'run "otai fetch <config>" on a machine that is online and copy the cache (DENO_DIR)';
-  }
-  if (/integrity|checksum/i.test(error)) {
-    return `${what}: its content does not match the checksum its registry published (${
-      oneLine(error)
-    }); the package may have been tampered with; do not use it until its publisher ` +
-      "explains the change";
-  }
-  if (/Module not found|404|not found/i.test(error)) {
-    return `${what}: ${oneLine(error)}; check the URL, package name and version`;
-  }
-  if (/media type|Unknown module|content-type/i.test(error)) {
-    return `${what}: the server did not send JavaScript or TypeScript (${oneLine(error)}); ` +
-      "check that the URL points at a module";
-  }
-  if (/error sending request|connect|dns|refused|unreachable/i.test(error)) {
-    return `${what}: its host could not be reached (${oneLine(error)}); check the network, ` +
-      'or run with --offline after "otai fetch"';
-  }
-  return `${what}: ${oneLine(error)}`;
-}
-
-function oneLine(text: string): string {
-  return stripAnsi(text).split("\n").map((l) => l.trim()).filter(Boolean)
-    .join(" ").slice(0, 300);
+function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
 }

@@ -1,11 +1,9 @@
 import semver from "semver";
 import { API_VERSION } from "../core/api_version.ts";
-import { checkManifest } from "../core/manifest.ts";
 import type { PluginSource } from "../core/registry.ts";
-import type { ManifestDescription } from "./_protocol.ts";
-import { InvalidManifestError, PluginSandbox } from "./sandbox.ts";
-import { resolveSource, type SourceOptions } from "./_resolve_source.ts";
-import { NO_PERMISSIONS } from "./load_plugins.ts";
+import type { ManifestDescription } from "../loader/sandbox/protocol.ts";
+import { resolveSource, type SourceOptions } from "../loader/source/resolve_source.ts";
+import { readManifest } from "../loader/read_manifest.ts";
 
 /** What `otai plugins info` shows. */
 export interface PluginInfo {
@@ -36,22 +34,7 @@ export async function inspectPlugin(
     new URL(`file://${Deno.cwd()}/`),
     options,
   );
-  let manifest: ManifestDescription;
-  let problems: string[] = [];
-  try {
-    const inspected = await PluginSandbox.start({
-      url: resolved.importSpecifier,
-      permissions: NO_PERMISSIONS,
-    });
-    inspected.sandbox.terminate();
-    manifest = inspected.manifest;
-  } catch (e) {
-    if (!(e instanceof InvalidManifestError) || !e.manifest) throw e;
-    manifest = e.manifest;
-    problems = e.problems;
-  }
-  const checked = checkManifest(manifest as unknown as Record<string, unknown>);
-  if ("problems" in checked) problems = [...checked.problems, ...problems];
+  const { description: manifest, problems } = await readManifest(resolved.importSpecifier);
   const range = typeof manifest.api === "string" ? semver.validRange(manifest.api) : null;
   return {
     source: resolved.source,

@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { HostMessage, SandboxMessage } from "./_protocol.ts";
-import { PluginServer, type ServerOptions } from "./_plugin_server.ts";
+import type { HostMessage, SandboxMessage } from "../protocol.ts";
+import { PluginServer, type ServerOptions } from "./plugin_server.ts";
 import { guardExits } from "./_guards.ts";
 
 let server: PluginServer | undefined;

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { HostMessage, SandboxMessage } from "./_protocol.ts";
-import { PluginServer, type ServerOptions } from "./_plugin_server.ts";
+import type { HostMessage, SandboxMessage } from "../protocol.ts";
+import { PluginServer, type ServerOptions } from "./plugin_server.ts";
 import { guardExits } from "./_guards.ts";
-import { readFrames, writeFrame } from "./_frames.ts";
+import { readFrames, writeFrame } from "../_frames.ts";
 
 let server: PluginServer | undefined;
 const realExit = Deno.exit.bind(Deno);

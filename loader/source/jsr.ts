@@ -1,5 +1,5 @@
 import semver from "semver";
-import { FetchError } from "./fetch_plugin.ts";
+import { FetchError } from "./fetch_error.ts";
 
 /**
  * Resolves a `jsr:` range to the newest published version that satisfies it, from the

@@ -1,0 +1,70 @@
+import { getLogger } from "@logtape/logtape";
+import type { ServiceCall, WireError } from "../contract.ts";
+import type { PlannedService } from "../plan.ts";
+import type { PluginHandle } from "../registry.ts";
+import { explainError, type Locate } from "./_explain.ts";
+
+const log = getLogger(["otai", "engine"]);
+
+/**
+ * The services of a config: creates each in its plugin's sandbox (dependencies first) and
+ * routes calls from other sandboxes to it. It exists before any plugin is started, so that
+ * sandboxes can be handed its `call` from the start; until a service is created, calls to it
+ * fail with a message.
+ */
+export class ServiceHost {
+  #locate: Locate;
+  #services = new Map<string, { plugin: PluginHandle; failed?: string }>();
+
+  /** Creates an empty host; `locate` places config paths for messages. */
+  constructor(locate: Locate) {
+    this.#locate = locate;
+  }
+
+  /** Creates every service, in order; a failed one fails only the steps that inject it. */
+  async create(services: readonly PlannedService[]): Promise<void> {
+    for (const s of services) {
+      const plugin = s.entry.plugin;
+      if (Object.values(s.injects).some((d) => this.#services.get(d)?.failed)) {
+        this.#services.set(s.id, { plugin, failed: `a service it injects failed` });
+        continue;
+      }
+      try {
+        await plugin.runtime.create(s.id, s.entry.name, s.params, s.injects);
+        this.#services.set(s.id, { plugin });
+      } catch (e) {
+        const failed = `service "${s.id}" (${s.entry.key}) could not be created: ` +
+          explainError(plugin, e as WireError, this.#locate);
+        log.error("{failed}", { failed });
+        this.#services.set(s.id, { plugin, failed });
+      }
+    }
+  }
+
+  /** Why a service could not be created, or undefined when it was. */
+  failure(id: string): string | undefined {
+    return this.#services.get(id)?.failed;
+  }
+
+  /** Services that could not be created, by id, with the reason. */
+  failed(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [id, s] of this.#services) if (s.failed) out.set(id, s.failed);
+    return out;
+  }
+
+  /** Routes a service call from one sandbox to the sandbox that holds the service. */
+  async call(call: ServiceCall): Promise<unknown> {
+    const s = this.#services.get(call.instance);
+    if (!s) throw new Error(`no service "${call.instance}"`);
+    if (s.failed) throw new Error(s.failed);
+    try {
+      return await s.plugin.runtime.invoke(call.instance, call.method, call.args);
+    } catch (e) {
+      throw new Error(
+        `service "${call.instance}" failed in ${call.method}(): ` +
+          explainError(s.plugin, e as WireError, this.#locate),
+      );
+    }
+  }
+}

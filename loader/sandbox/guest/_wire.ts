@@ -1,0 +1,73 @@
+/**
+ * Values at the guest's edge: errors as they cross the boundary, params checked against a
+ * plugin's Standard Schema, params parsed in place.
+ *
+ * @module
+ */
+import type { ParamIssue, WireError } from "../../../core/contract.ts";
+import type { StandardSchema } from "../../../core/types.ts";
+
+/** Sets `value` at `path` inside `root`, as an own property (a key like `__proto__` included). */
+export function setAt(root: unknown, path: readonly (string | number)[], value: unknown): void {
+  let parent = root as Record<string | number, unknown>;
+  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+  Object.defineProperty(parent, path.at(-1)!, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** The issues a schema finds in params, with their paths. */
+export async function issuesOf(schema: StandardSchema, value: unknown): Promise<ParamIssue[]> {
+  const result = await schema["~standard"].validate(value);
+  return (result.issues ?? []).map((i) => ({
+    path: (i.path ?? []).map((p) => {
+      const key = typeof p === "object" ? p.key : p;
+      return typeof key === "number" ? key : String(key);
+    }),
+    message: i.message,
+  }));
+}
+
+/**
+ * Validates params with their schema.
+ *
+ * @returns The schema's output.
+ * @throws {TypeError} `invalid params: <path>: <message>; …` naming each problem.
+ */
+export async function parseParams(schema: StandardSchema, value: unknown): Promise<unknown> {
+  const result = await schema["~standard"].validate(value);
+  if (!result.issues) return result.value;
+  const text = result.issues.map((i) => {
+    const path = (i.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
+    return path ? `${path}: ${i.message}` : i.message;
+  });
+  throw new TypeError(`invalid params: ${text.join("; ")}`);
+}
+
+/** An error as it crosses the boundary; non-Error values are described. */
+export function wire(e: unknown): WireError {
+  if (e instanceof Error) {
+    return {
+      name: String(e.name),
+      message: String(e.message),
+      ...(e.stack ? { stack: String(e.stack) } : {}),
+    };
+  }
+  let text: string;
+  try {
+    text = typeof e === "string" ? e : JSON.stringify(e) ?? String(e);
+  } catch {
+    text = Object.prototype.toString.call(e);
+  }
+  return { name: "Error", message: `threw a non-Error value: ${text.slice(0, 500)}` };
+}
+
+/** An Error rebuilt from its wire form. */
+export function unwire(e: WireError): Error {
+  const error = new Error(e.message);
+  error.name = e.name;
+  return error;
+}
