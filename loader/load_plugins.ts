@@ -1,7 +1,8 @@
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { CompiledConfig } from "../core/config/compile_config.ts";
 import type { PluginEntry } from "../core/config/schema.ts";
-import type { ServiceCall } from "../core/contract.ts";
+import type { PermissionSet, ServiceCall } from "../core/contract.ts";
+import type { ManifestInfo } from "../core/manifest.ts";
 import type { Diagnostic } from "../core/errors.ts";
 import type { PluginHandle } from "../core/registry.ts";
 import { SupervisedPlugin } from "./sandbox/supervisor.ts";
@@ -113,26 +114,7 @@ async function loadOne(
     throw new LoadError(entry.as, (e as Error).message);
   }
   const url = resolved.importSpecifier;
-  let read;
-  try {
-    read = await readManifest(url);
-  } catch (e) {
-    throw new LoadError(
-      entry.as,
-      `Cannot load plugin "${entry.as ?? entry.from}": ${explainLoadError(e as Error)}`,
-    );
-  }
-  const declared = read.description.name;
-  const named = entry.as ?? (typeof declared === "string" ? declared : undefined);
-  if (!read.manifest) {
-    throw new LoadError(
-      named,
-      `Cannot load plugin "${named ?? entry.from}": its manifest is invalid: ${
-        read.problems.join("; ")
-      }`,
-    );
-  }
-  const m = read.manifest;
+  const m = await manifestOf(url, entry);
   const prefix = entry.as ?? m.name;
   const granted = grantPermissions({
     name: m.name,
@@ -146,18 +128,7 @@ async function loadOne(
   if ("refusal" in granted) throw new LoadError(prefix, granted.refusal);
   const { effective } = granted;
   const isolation = entry.isolation ?? "worker";
-  if (isolation === "none") {
-    const beyond = beyondHost(effective);
-    if (entry.trusted !== true || beyond) {
-      const why = beyond
-        ? `it would get ${beyond}, which this otai process itself does not have`
-        : "it is not marked trusted: true";
-      throw new LoadError(
-        prefix,
-        `Cannot load plugin "${m.name}" with isolation: none: ${why}; use isolation: worker or process`,
-      );
-    }
-  }
+  if (isolation === "none") checkUnconfined(entry, m.name, prefix, effective);
   let runtime: SupervisedPlugin;
   try {
     ({ plugin: runtime } = await SupervisedPlugin.start({
@@ -185,6 +156,46 @@ async function loadOne(
     isolation,
     runtime,
   };
+}
+
+/** The plugin's checked manifest, read with no permissions. */
+async function manifestOf(url: string, entry: PluginEntry): Promise<ManifestInfo> {
+  let read;
+  try {
+    read = await readManifest(url);
+  } catch (e) {
+    throw new LoadError(
+      entry.as,
+      `Cannot load plugin "${entry.as ?? entry.from}": ${explainLoadError(e as Error)}`,
+    );
+  }
+  if (read.manifest) return read.manifest;
+  const declared = read.description.name;
+  const named = entry.as ?? (typeof declared === "string" ? declared : undefined);
+  throw new LoadError(
+    named,
+    `Cannot load plugin "${named ?? entry.from}": its manifest is invalid: ${
+      read.problems.join("; ")
+    }`,
+  );
+}
+
+/** `isolation: none` needs `trusted: true`, and gives nothing this process does not hold. */
+function checkUnconfined(
+  entry: PluginEntry,
+  name: string,
+  prefix: string,
+  effective: PermissionSet,
+): void {
+  const beyond = beyondHost(effective);
+  if (entry.trusted === true && !beyond) return;
+  const why = beyond
+    ? `it would get ${beyond}, which this otai process itself does not have`
+    : "it is not marked trusted: true";
+  throw new LoadError(
+    prefix,
+    `Cannot load plugin "${name}" with isolation: none: ${why}; use isolation: worker or process`,
+  );
 }
 
 /** A plugin that could not be loaded, with the prefix it would have had when known. */

@@ -1,5 +1,6 @@
 import { getLogger } from "@logtape/logtape";
 import type { PipeOutcome } from "../contract.ts";
+import type { ExpressionScope, FieldRef } from "../expression.ts";
 import type { PlannedRunner, PlannedStep } from "../plan.ts";
 import type { StepState } from "../types.ts";
 import type { PluginHandle } from "../registry.ts";
@@ -168,34 +169,40 @@ export class Engine {
           scope,
         );
       }
-      for (const dep of Object.values(step.injects)) {
-        const failed = this.#options.services.failure(dep);
-        if (failed) return { status: "failed", error: failed };
-      }
-      const refs = paramRefs(step.params.fieldRefs, visible);
-      const params = step.params.render(
-        scope,
-        refs.length
-          ? {
-            hold: (r) => refs.some((p) => p.field === r.field && p.data === visible[r.step]?.data),
-          }
-          : undefined,
-      );
-      const entry = step.pipe!;
-      const outcome: PipeOutcome = await entry.plugin.runtime.run({
-        pipe: entry.name,
-        params,
-        ...(refs.length ? { refs } : {}),
-        steps: [...frame.layers, states(local)],
-        services: step.injects,
-        step: { id: step.id, runner: runner.id },
-      }, step.timeoutMs);
-      if (outcome.status !== "failed") return outcome;
-      const error = explainError(entry.plugin, outcome.error, this.#options.locate, step.path);
-      return { status: "failed", error };
+      return await this.#runPipe(runner, step, local, frame, scope);
     } catch (e) {
       return { status: "failed", error: (e as Error).message };
     }
+  }
+
+  async #runPipe(
+    runner: PlannedRunner,
+    step: PlannedStep,
+    local: Record<string, StepState>,
+    frame: Frame,
+    scope: ExpressionScope & { steps: Record<string, StepState> },
+  ): Promise<StepState> {
+    for (const dep of Object.values(step.injects)) {
+      const failed = this.#options.services.failure(dep);
+      if (failed) return { status: "failed", error: failed };
+    }
+    const visible = scope.steps;
+    const refs = paramRefs(step.params.fieldRefs, visible);
+    const held = (r: FieldRef) =>
+      refs.some((p) => p.field === r.field && p.data === visible[r.step]?.data);
+    const params = step.params.render(scope, refs.length ? { hold: held } : undefined);
+    const entry = step.pipe!;
+    const outcome: PipeOutcome = await entry.plugin.runtime.run({
+      pipe: entry.name,
+      params,
+      ...(refs.length ? { refs } : {}),
+      steps: [...frame.layers, states(local)],
+      services: step.injects,
+      step: { id: step.id, runner: runner.id },
+    }, step.timeoutMs);
+    if (outcome.status !== "failed") return outcome;
+    const error = explainError(entry.plugin, outcome.error, this.#options.locate, step.path);
+    return { status: "failed", error };
   }
 
   #envOf(plugin: PluginHandle): Record<string, string> {

@@ -6,24 +6,7 @@ import { type Channel, type ChannelEvents, type ChannelOptions, entrySource } fr
 
 /** A Deno subprocess with `--allow-*` flags from the permissions and a V8 heap limit. */
 export function processChannel(options: ChannelOptions, events: ChannelEvents): Channel {
-  const runtime = new URL("./guest/process_main.ts", import.meta.url).href;
-  const source = entrySource(runtime, options.url, options.maxResultBytes);
-  const args = [
-    "run",
-    ...permissionFlags(options.permissions, runtime),
-    ...(options.denoArgs ?? []),
-  ];
-  if (options.memoryMb) args.push(`--v8-flags=--max-old-space-size=${options.memoryMb}`);
-  args.push(`data:application/javascript,${encodeURIComponent(source)}`);
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-    ...(options.cwd ? { cwd: options.cwd } : {}),
-    // The environment is inherited: the plugin reads only the variables --allow-env grants.
-    env: { NO_COLOR: "1" },
-  }).spawn();
+  const child = spawn(options);
   const stdin = child.stdin.getWriter();
   let stderr = "";
   let ended = false;
@@ -37,34 +20,15 @@ export function processChannel(options: ChannelOptions, events: ChannelEvents): 
       stderr = (stderr + text).slice(-4000);
     }
   })().catch(() => {});
-  (async () => {
-    try {
-      for await (
-        const batch of readFrames<SandboxMessage[]>(
-          child.stdout,
-          options.maxResultBytes + 1_000_000,
-        )
-      ) {
-        events.message(batch);
-      }
-    } catch (e) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-      end(e instanceof FrameError ? e.message : `lost the plugin process: ${(e as Error).message}`);
-    }
-  })();
+  readReplies(child, options.maxResultBytes + 1_000_000, events, end);
   child.status.then((status) => {
     if (/out of memory|heap limit|allocation failed/i.test(stderr)) {
       end(`exceeded memory limit (${options.memoryMb ?? "default"} MB)`);
-    } else {
-      const last = errorLine(stderr);
-      end(
-        `the plugin process exited (${status.signal ?? `code ${status.code}`})${
-          last ? `: ${last}` : ""
-        }`,
-      );
+      return;
     }
+    const last = errorLine(stderr);
+    const how = status.signal ?? `code ${status.code}`;
+    end(`the plugin process exited (${how})${last ? `: ${last}` : ""}`);
   });
   const writer = {
     writeSync(p: Uint8Array) {
@@ -77,11 +41,53 @@ export function processChannel(options: ChannelOptions, events: ChannelEvents): 
     terminate() {
       ended = true;
       stdin.close().catch(() => {});
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
+      kill(child);
     },
   };
+}
+
+function spawn(options: ChannelOptions): Deno.ChildProcess {
+  const runtime = new URL("./guest/process_main.ts", import.meta.url).href;
+  const source = entrySource(runtime, options.url, options.maxResultBytes);
+  const args = [
+    "run",
+    ...permissionFlags(options.permissions, runtime),
+    ...(options.denoArgs ?? []),
+  ];
+  if (options.memoryMb) args.push(`--v8-flags=--max-old-space-size=${options.memoryMb}`);
+  args.push(`data:application/javascript,${encodeURIComponent(source)}`);
+  return new Deno.Command(Deno.execPath(), {
+    args,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    // The environment is inherited: the plugin reads only the variables --allow-env grants.
+    env: { NO_COLOR: "1" },
+  }).spawn();
+}
+
+/** Hands every frame the process writes to `events`; a broken frame stops the process. */
+async function readReplies(
+  child: Deno.ChildProcess,
+  maxBytes: number,
+  events: ChannelEvents,
+  end: (reason: string) => void,
+): Promise<void> {
+  try {
+    for await (const batch of readFrames<SandboxMessage[]>(child.stdout, maxBytes)) {
+      events.message(batch);
+    }
+  } catch (e) {
+    kill(child);
+    end(e instanceof FrameError ? e.message : `lost the plugin process: ${(e as Error).message}`);
+  }
+}
+
+function kill(child: Deno.ChildProcess): void {
+  try {
+    child.kill("SIGKILL");
+  } catch { /* already gone */ }
 }
 
 /** `--allow-*` flags for exactly these permissions (and import of otai's own runtime). */

@@ -9,6 +9,7 @@
  */
 
 import type { ParamRef } from "../../core/contract.ts";
+import { setAt } from "./_set_at.ts";
 
 const RAW = new WeakMap<object, Map<string, string>>();
 
@@ -55,20 +56,7 @@ export function passOn(params: unknown, refs: readonly ParamRef[]) {
   for (const ref of refs) {
     const json = rawField(ref.data, ref.field);
     if (json !== undefined && ref.path.length) rawParams.push({ path: [...ref.path], json });
-    else params = setIn(params, ref.path, (ref.data as Record<string, unknown>)[ref.field]);
+    else params = setAt(params, ref.path, (ref.data as Record<string, unknown>)[ref.field]);
   }
   return { params, rawParams };
-}
-
-function setIn(root: unknown, path: readonly (string | number)[], value: unknown): unknown {
-  if (!path.length) return value;
-  let parent = root as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  Object.defineProperty(parent, path.at(-1)!, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-  return root;
 }

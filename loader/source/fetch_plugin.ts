@@ -58,6 +58,52 @@ export async function fetchPluginGraph(
   specifier: string,
   options: FetchOptions = {},
 ): Promise<PluginGraph> {
+  const info = await denoInfo(specifier, options);
+  const modules = info.modules ?? [];
+  const failed = modules.find((m) => m.error);
+  if (failed) {
+    const type = await servedType(failed.specifier);
+    if (type && !CODE_TYPES.test(type)) {
+      throw new FetchError(wrongType(specifier, failed.specifier, type));
+    }
+    throw new FetchError(explain(specifier, failed.error!, options.offline === true));
+  }
+  const redirects = info.redirects ?? {};
+  let resolvedUrl = specifier;
+  for (let i = 0; i < 20 && redirects[resolvedUrl]; i++) resolvedUrl = redirects[resolvedUrl]!;
+  const totalBytes = modules.reduce((n, m) => n + (m.size ?? 0), 0);
+  const maxBytes = options.maxBytes ?? 20_000_000;
+  if (totalBytes > maxBytes) {
+    throw new FetchError(
+      `plugin "${specifier}" is ${(totalBytes / 1e6).toFixed(1)} MB, over the ` +
+        `${(maxBytes / 1e6).toFixed(1)} MB limit; raise fetch.max_size_mb if that is expected`,
+    );
+  }
+  const graph: PluginGraph = {
+    specifier,
+    resolvedUrl,
+    integrity: await graphIntegrity(specifier, info),
+    modules: modules.map((m) => ({ specifier: m.specifier, size: m.size ?? 0 })),
+    redirects,
+    totalBytes,
+  };
+  const jsr = specifier.startsWith("jsr:")
+    ? Object.values(info.packages ?? {}).find((p) => p.startsWith(jsrName(specifier) + "@"))
+    : undefined;
+  if (jsr) graph.jsrVersion = jsr.slice(jsr.lastIndexOf("@") + 1);
+  return graph;
+}
+
+/** What `deno info --json` says of a graph (the fields otai reads). */
+interface DenoInfo {
+  modules?: { specifier: string; local?: string; size?: number; error?: string }[];
+  redirects?: Record<string, string>;
+  packages?: Record<string, string>;
+  npmPackages?: Record<string, unknown>;
+}
+
+/** Fetches the graph into the cache by running `deno info --json` in a subprocess. */
+async function denoInfo(specifier: string, options: FetchOptions): Promise<DenoInfo> {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const env: Record<string, string> = { NO_COLOR: "1" };
   if (options.offline) {
@@ -97,36 +143,18 @@ export async function fetchPluginGraph(
         "answers, or raise fetch.timeout in the config",
     );
   }
-  const stderr = new TextDecoder().decode(out.stderr);
   if (!out.success) {
-    const said = meaningfulLines(stderr).join(" ") || "deno info failed";
+    const said = meaningfulLines(new TextDecoder().decode(out.stderr)).join(" ") ||
+      "deno info failed";
     throw new FetchError(explain(specifier, said, options.offline === true));
   }
-  // deno-lint-ignore no-explicit-any
-  const info = JSON.parse(new TextDecoder().decode(out.stdout)) as any;
-  const modules: { specifier: string; local?: string; size?: number; error?: string }[] =
-    info.modules ?? [];
-  const failed = modules.find((m) => m.error);
-  if (failed) {
-    const type = await servedType(failed.specifier);
-    if (type && !CODE_TYPES.test(type)) {
-      throw new FetchError(wrongType(specifier, failed.specifier, type));
-    }
-    throw new FetchError(explain(specifier, failed.error!, options.offline === true));
-  }
-  const redirects: Record<string, string> = info.redirects ?? {};
-  let resolvedUrl = specifier;
-  for (let i = 0; i < 20 && redirects[resolvedUrl]; i++) resolvedUrl = redirects[resolvedUrl]!;
-  const totalBytes = modules.reduce((n, m) => n + (m.size ?? 0), 0);
-  const maxBytes = options.maxBytes ?? 20_000_000;
-  if (totalBytes > maxBytes) {
-    throw new FetchError(
-      `plugin "${specifier}" is ${(totalBytes / 1e6).toFixed(1)} MB, over the ` +
-        `${(maxBytes / 1e6).toFixed(1)} MB limit; raise fetch.max_size_mb if that is expected`,
-    );
-  }
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
+/** `sha256-<hex>` over every cached module (URL and content) and npm package of the graph. */
+async function graphIntegrity(specifier: string, info: DenoInfo): Promise<string> {
   const lines: string[] = [];
-  for (const m of modules) {
+  for (const m of info.modules ?? []) {
     if (!m.local) continue;
     const { content, contentType } = readCached(await Deno.readFile(m.local));
     if (contentType && !CODE_TYPES.test(contentType)) {
@@ -136,22 +164,7 @@ export async function fetchPluginGraph(
   }
   for (const [name, id] of Object.entries(info.npmPackages ?? {})) lines.push(`npm ${name} ${id}`);
   lines.sort();
-
-  const graph: PluginGraph = {
-    specifier,
-    resolvedUrl,
-    integrity: `sha256-${sha256Hex(lines.join("\n"))}`,
-    modules: modules.map((m) => ({ specifier: m.specifier, size: m.size ?? 0 })),
-    redirects,
-    totalBytes,
-  };
-  const jsr = specifier.startsWith("jsr:")
-    ? Object.values(info.packages ?? {}).find((p) =>
-      typeof p === "string" && p.startsWith(jsrName(specifier) + "@")
-    ) as string | undefined
-    : undefined;
-  if (jsr) graph.jsrVersion = jsr.slice(jsr.lastIndexOf("@") + 1);
-  return graph;
+  return `sha256-${sha256Hex(lines.join("\n"))}`;
 }
 
 function sha256Hex(data: string | Uint8Array): string {

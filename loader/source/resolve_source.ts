@@ -3,7 +3,7 @@ import type { PluginEntry } from "../../core/config/schema.ts";
 import type { PluginSource } from "../../core/registry.ts";
 import { type FetchOptions, fetchPluginGraph, type PluginGraph } from "./fetch_plugin.ts";
 import { exactJsrSpecifier, resolveJsrRange } from "./jsr.ts";
-import type { Lockfile } from "./lockfile.ts";
+import type { LockEntry, Lockfile } from "./lockfile.ts";
 
 /** Options for resolving remote plugins. */
 export interface SourceOptions extends FetchOptions {
@@ -40,25 +40,7 @@ export async function resolveSource(
   options: SourceOptions = {},
 ): Promise<ResolvedSource> {
   const from = entry.from;
-  if (!/^(https?|jsr):/.test(from)) {
-    const url = from.startsWith("file:") ? new URL(from) : new URL(from, baseUrl);
-    let stat: Deno.FileInfo | undefined;
-    try {
-      stat = await Deno.stat(url);
-    } catch {
-      throw new Error(
-        `Cannot load plugin "${from}": no file at ${fileURLToPath(url)}; paths are relative to ` +
-          "the config file",
-      );
-    }
-    if (!stat.isFile) {
-      throw new Error(
-        `Cannot load plugin "${from}": ${fileURLToPath(url)} is not a file; point from: at the ` +
-          "plugin's module (e.g. mod.ts)",
-      );
-    }
-    return { importSpecifier: url.href, importHosts: [], source: { specifier: url.href } };
-  }
+  if (!/^(https?|jsr):/.test(from)) return await resolveLocal(from, baseUrl);
   if (from.startsWith("http:") && !entry.insecure && !LOCAL_HOSTS.has(new URL(from).hostname)) {
     throw new Error(
       `Cannot load plugin "${from}": plain http is allowed for localhost only, since anyone on ` +
@@ -85,10 +67,50 @@ export async function resolveSource(
     ...options,
     ...(importHosts ? { importHosts } : {}),
   });
-  if (entry.integrity && entry.integrity !== graph.integrity) {
+  checkIntegrity(from, graph, entry.integrity, locked);
+  const importSpecifier = graph.jsrVersion ? exactJsrSpecifier(from, graph.jsrVersion) : specifier;
+  const source: PluginSource = {
+    specifier: from,
+    resolved: importSpecifier,
+    url: graph.resolvedUrl,
+    integrity: graph.integrity,
+  };
+  if (graph.jsrVersion) source.version = graph.jsrVersion;
+  return { importSpecifier, importHosts: [origin], source, graph };
+}
+
+/** A plugin from a path (relative to the config file) or a `file:` URL. */
+async function resolveLocal(from: string, baseUrl: URL): Promise<ResolvedSource> {
+  const url = from.startsWith("file:") ? new URL(from) : new URL(from, baseUrl);
+  let stat: Deno.FileInfo | undefined;
+  try {
+    stat = await Deno.stat(url);
+  } catch {
+    throw new Error(
+      `Cannot load plugin "${from}": no file at ${fileURLToPath(url)}; paths are relative to ` +
+        "the config file",
+    );
+  }
+  if (!stat.isFile) {
+    throw new Error(
+      `Cannot load plugin "${from}": ${fileURLToPath(url)} is not a file; point from: at the ` +
+        "plugin's module (e.g. mod.ts)",
+    );
+  }
+  return { importSpecifier: url.href, importHosts: [], source: { specifier: url.href } };
+}
+
+/** Refuses a graph whose hash differs from the config's `integrity:` or from the lock. */
+function checkIntegrity(
+  from: string,
+  graph: PluginGraph,
+  pinned: string | undefined,
+  locked: LockEntry | undefined,
+): void {
+  if (pinned && pinned !== graph.integrity) {
     throw new Error(
       `Cannot load plugin "${from}": its code does not match the integrity pinned in the config ` +
-        `(expected ${entry.integrity}, got ${graph.integrity}); review the new code, then ` +
+        `(expected ${pinned}, got ${graph.integrity}); review the new code, then ` +
         "update integrity:",
     );
   }
@@ -99,15 +121,6 @@ export async function resolveSource(
         'change, then run "otai lock <config>" to accept it',
     );
   }
-  const importSpecifier = graph.jsrVersion ? exactJsrSpecifier(from, graph.jsrVersion) : specifier;
-  const source: PluginSource = {
-    specifier: from,
-    resolved: importSpecifier,
-    url: graph.resolvedUrl,
-    integrity: graph.integrity,
-  };
-  if (graph.jsrVersion) source.version = graph.jsrVersion;
-  return { importSpecifier, importHosts: [origin], source, graph };
 }
 
 function registryHost(): string {

@@ -1,23 +1,12 @@
 /**
  * Values at the guest's edge: errors as they cross the boundary, params checked against a
- * plugin's Standard Schema, params parsed in place.
+ * plugin's Standard Schema, params put in place.
  *
  * @module
  */
 import type { ParamIssue, WireError } from "../../../core/contract.ts";
 import type { StandardSchema } from "../../../core/types.ts";
-
-/** Sets `value` at `path` inside `root`, as an own property (a key like `__proto__` included). */
-export function setAt(root: unknown, path: readonly (string | number)[], value: unknown): void {
-  let parent = root as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  Object.defineProperty(parent, path.at(-1)!, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
+export { setAt } from "../_set_at.ts";
 
 /** The issues a schema finds in params, with their paths. */
 export async function issuesOf(schema: StandardSchema, value: unknown): Promise<ParamIssue[]> {

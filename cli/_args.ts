@@ -1,0 +1,88 @@
+import { parseArgs } from "node:util";
+import { isLogLevel, type LogLevel } from "@logtape/logtape";
+
+/** How remote plugins may be fetched. */
+export type Modes = { offline: boolean; frozen: boolean };
+
+/** A command line, read. */
+export interface CommandLine {
+  /** `run`, `check`, `lock`, `fetch` or `plugins`. */
+  command: string;
+  /** For `plugins`: `list` or `info`. */
+  sub?: string;
+  /** The config file, or for `plugins info` the specifier. */
+  target: string;
+  /** Print JSON on stdout. */
+  json: boolean;
+  /** Show stack traces. */
+  debug: boolean;
+  /** How remote plugins may be fetched. */
+  modes: Modes;
+  /** The log level. */
+  level: LogLevel;
+  /** The log format. */
+  format: "text" | "json";
+}
+
+const COMMANDS = ["run", "check", "lock", "fetch", "plugins"];
+
+/**
+ * Reads the command line.
+ *
+ * @returns The command, `"help"` or `"version"`, or a usage problem to report.
+ */
+export function parseCommandLine(
+  args: string[],
+): CommandLine | "help" | "version" | { usage: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        json: { type: "boolean" },
+        "log-level": { type: "string" },
+        "log-format": { type: "string" },
+        debug: { type: "boolean" },
+        offline: { type: "boolean" },
+        frozen: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "V" },
+      },
+    });
+  } catch (e) {
+    return { usage: (e as Error).message };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  if (values.version) return "version";
+  let [command, ...rest] = positionals;
+  if (!COMMANDS.includes(command ?? "")) [command, rest] = ["run", positionals];
+  let sub: string | undefined;
+  if (command === "plugins") {
+    sub = rest.shift();
+    if (sub !== "list" && sub !== "info") {
+      return { usage: 'use "otai plugins list" or "otai plugins info"' };
+    }
+  }
+  const target = rest[0];
+  if (!target || rest.length > 1) {
+    return {
+      usage: sub === "info" ? "give exactly one plugin specifier" : "give exactly one config file",
+    };
+  }
+  const level = values["log-level"] ?? (values.json ? "warning" : "info");
+  const format = values["log-format"] ?? "text";
+  if (!isLogLevel(level)) return { usage: `unknown --log-level "${level}"` };
+  if (format !== "text" && format !== "json") return { usage: `unknown --log-format "${format}"` };
+  return {
+    command: command!,
+    ...(sub ? { sub } : {}),
+    target,
+    json: values.json === true,
+    debug: values.debug === true,
+    modes: { offline: values.offline === true, frozen: values.frozen === true },
+    level,
+    format,
+  };
+}
