@@ -86,8 +86,29 @@ function serializeTicket(
   t: StoredTicket,
   options: SerializeOptions,
 ): Record<string, unknown> {
+  const out = ticketFields(store, t);
+  if (options.dynamicFields) {
+    // TicketGet lists every valid ticket dynamic field; unset ones have a null Value.
+    out.DynamicField = store.catalog.dynamic_fields.map((name) => ({
+      Name: name,
+      Value: t.DynamicField[name] ?? null,
+    }));
+  }
+  if (!options.allArticles) return out;
+  let articles = t.Articles.filter((a) =>
+    !options.senderTypes || options.senderTypes.includes(a.SenderType)
+  );
+  if (options.order === "DESC") articles = articles.toReversed();
+  if (options.limit) articles = articles.slice(0, options.limit);
+  // Like OTOBO, the Article key is left out when there are no articles.
+  if (articles.length) out.Article = articles.map((a) => serializeArticle(t, a, options));
+  return out;
+}
+
+/** The fields TicketGet always sends, ids of catalog names being their position from 1. */
+function ticketFields(store: Store, t: StoredTicket): Record<string, unknown> {
   const id = (items: string[], name: string) => String(items.indexOf(name) + 1);
-  const out: Record<string, unknown> = {
+  return {
     TicketID: String(t.TicketID),
     TicketNumber: t.TicketNumber,
     Title: t.Title,
@@ -126,22 +147,6 @@ function serializeTicket(
     EscalationSolutionTime: "0",
     TimeUnit: 0,
   };
-  if (options.dynamicFields) {
-    // TicketGet lists every valid ticket dynamic field; unset ones have a null Value.
-    out.DynamicField = store.catalog.dynamic_fields.map((name) => ({
-      Name: name,
-      Value: t.DynamicField[name] ?? null,
-    }));
-  }
-  if (!options.allArticles) return out;
-  let articles = t.Articles.filter((a) =>
-    !options.senderTypes || options.senderTypes.includes(a.SenderType)
-  );
-  if (options.order === "DESC") articles = articles.toReversed();
-  if (options.limit) articles = articles.slice(0, options.limit);
-  // Like OTOBO, the Article key is left out when there are no articles.
-  if (articles.length) out.Article = articles.map((a) => serializeArticle(t, a, options));
-  return out;
 }
 
 function serializeArticle(

@@ -68,9 +68,3 @@ export function queryParams(search: string): Data {
   }
   return out;
 }
-
-/** A new random SessionID of 32 letters and digits. */
-export function randomSessionId(): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => alphabet[b % 62]).join("");
-}

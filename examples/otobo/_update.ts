@@ -6,11 +6,15 @@
  *
  * @module
  */
-import { CHANNELS, type EmulatorUser, formatTime, type Store } from "./_store.ts";
+import { addArticle, checkArticle } from "./_article.ts";
+import {
+  type Catalog,
+  type EmulatorUser,
+  formatTime,
+  type Store,
+  type StoredTicket,
+} from "./_store.ts";
 import { type Data, fail, isHashWithData, type OperationResult } from "./_data.ts";
-import { splitContentType } from "./_get.ts";
-
-const SENDER_TYPES = ["agent", "system", "customer"];
 
 /**
  * Runs TicketUpdate: changes Title, Queue, State, Priority, Type, CustomerUser and dynamic
@@ -26,10 +30,60 @@ export function ticketUpdate(
   auth: () => EmulatorUser | undefined,
   data: Data,
 ): OperationResult {
-  const bad = (what: string) =>
-    fail("TicketUpdate.InvalidParameter", `TicketUpdate: ${what} parameter is invalid!`);
-  const denied = () =>
-    fail("TicketUpdate.AccessDenied", "TicketUpdate: User does not have access to the ticket!");
+  const missing = checkRequired(data);
+  if (missing) return missing;
+  const user = auth();
+  if (!user) return fail("TicketUpdate.AuthFail", "TicketUpdate: User could not be authenticated!");
+  const ticket = data.TicketNumber
+    ? [...store.tickets.values()].find((t) => t.TicketNumber === String(data.TicketNumber))
+    : store.tickets.get(Number(data.TicketID));
+  if (!ticket || !mayUse(user, ticket.Queue)) return denied();
+  const update = readUpdate(store.catalog, data);
+  if ("error" in update) return update.error;
+  // Moving a ticket needs rw on the target queue too (_CheckUpdatePermissions).
+  if (update.names.queue && !mayUse(user, update.names.queue)) return denied();
+  const articleId = applyUpdate(ticket, update, { store, user });
+  const body: Record<string, unknown> = {
+    TicketID: data.TicketID ?? String(ticket.TicketID),
+    TicketNumber: ticket.TicketNumber,
+  };
+  if (articleId !== undefined) body.ArticleID = articleId;
+  return { status: 200, body };
+}
+
+/** A checked update: the trimmed ticket changes, the names they resolve to, article, fields. */
+interface Update {
+  changes: Data;
+  names: Names;
+  article: Data | undefined;
+  fields: Data[];
+}
+
+/** Queue, State, Priority and Type as names, from their IDs or names. */
+interface Names {
+  queue: string | undefined;
+  state: string | undefined;
+  priority: string | undefined;
+  type: string | undefined;
+}
+
+function denied(): OperationResult {
+  return fail(
+    "TicketUpdate.AccessDenied",
+    "TicketUpdate: User does not have access to the ticket!",
+  );
+}
+
+function bad(what: string): OperationResult {
+  return fail("TicketUpdate.InvalidParameter", `TicketUpdate: ${what} parameter is invalid!`);
+}
+
+function mayUse(user: EmulatorUser, queue: string): boolean {
+  return !user.queues || user.queues.includes(queue);
+}
+
+/** The checks TicketUpdate makes before it authenticates. */
+function checkRequired(data: Data): OperationResult | undefined {
   if (!data.TicketID && !data.TicketNumber) {
     return fail(
       "TicketUpdate.MissingParameter",
@@ -42,13 +96,32 @@ export function ticketUpdate(
       "TicketUpdate: Password or SessionID is required!",
     );
   }
-  const user = auth();
-  if (!user) return fail("TicketUpdate.AuthFail", "TicketUpdate: User could not be authenticated!");
-  const ticket = data.TicketNumber
-    ? [...store.tickets.values()].find((t) => t.TicketNumber === String(data.TicketNumber))
-    : store.tickets.get(Number(data.TicketID));
-  const mayUse = (queue: string) => !user.queues || user.queues.includes(queue);
-  if (!ticket || !mayUse(ticket.Queue)) return denied();
+  return undefined;
+}
+
+/** Checks the request's Ticket, Article, DynamicField and Attachment, in OTOBO's order. */
+function readUpdate(catalog: Catalog, data: Data): Update | { error: OperationResult } {
+  const shape = checkShapes(data);
+  if (shape) return { error: shape };
+  const changes = trimmed(data.Ticket as Data | undefined);
+  const names = namesOf(catalog, changes);
+  const name = checkNames(catalog, changes, names);
+  if (name) return { error: name };
+  let article: Data | undefined;
+  if (data.Article !== undefined) {
+    article = trimmed(data.Article as Data);
+    const problem = checkArticle(article);
+    if (problem) return { error: problem };
+  }
+  const fields = data.DynamicField === undefined
+    ? []
+    : (Array.isArray(data.DynamicField) ? data.DynamicField : [data.DynamicField]) as Data[];
+  const field = checkFields(catalog, fields);
+  if (field) return { error: field };
+  return { changes, names, article, fields };
+}
+
+function checkShapes(data: Data): OperationResult | undefined {
   for (const key of ["Ticket", "Article"]) {
     if (data[key] !== undefined && !isHashWithData(data[key])) {
       return fail("TicketUpdate.InvalidParameter", `TicketUpdate: ${key} parameter is not valid!`);
@@ -63,14 +136,22 @@ export function ticketUpdate(
       );
     }
   }
-  const changes = trimmed(data.Ticket as Data | undefined);
-  const { catalog } = store;
+  return undefined;
+}
+
+function namesOf(catalog: Catalog, changes: Data): Names {
   const byIdOrName = (items: string[], id: unknown, name: unknown) =>
     name ? String(name) : items[Number(id) - 1];
-  const queue = byIdOrName(catalog.queues, changes.QueueID, changes.Queue);
-  const state = byIdOrName(Object.keys(catalog.states), changes.StateID, changes.State);
-  const priority = byIdOrName(catalog.priorities, changes.PriorityID, changes.Priority);
-  const type = byIdOrName(catalog.types, changes.TypeID, changes.Type);
+  return {
+    queue: byIdOrName(catalog.queues, changes.QueueID, changes.Queue),
+    state: byIdOrName(Object.keys(catalog.states), changes.StateID, changes.State),
+    priority: byIdOrName(catalog.priorities, changes.PriorityID, changes.Priority),
+    type: byIdOrName(catalog.types, changes.TypeID, changes.Type),
+  };
+}
+
+function checkNames(catalog: Catalog, changes: Data, names: Names): OperationResult | undefined {
+  const { queue, state, priority, type } = names;
   if ((changes.QueueID || changes.Queue) && !catalog.queues.includes(queue ?? "")) {
     return bad("Ticket->QueueID or Ticket->Queue");
   }
@@ -83,15 +164,10 @@ export function ticketUpdate(
   if ((changes.PriorityID || changes.Priority) && !catalog.priorities.includes(priority ?? "")) {
     return bad("Ticket->PriorityID or Ticket->Priority");
   }
-  let article: Data | undefined;
-  if (data.Article !== undefined) {
-    article = trimmed(data.Article as Data);
-    const problem = checkArticle(article);
-    if (problem) return problem;
-  }
-  const fields = data.DynamicField === undefined
-    ? []
-    : (Array.isArray(data.DynamicField) ? data.DynamicField : [data.DynamicField]) as Data[];
+  return undefined;
+}
+
+function checkFields(catalog: Catalog, fields: Data[]): OperationResult | undefined {
   for (const field of fields) {
     for (const needed of ["Name", "Value"]) {
       const v = field?.[needed];
@@ -104,9 +180,16 @@ export function ticketUpdate(
     }
     if (!catalog.dynamic_fields.includes(String(field.Name))) return bad("DynamicField->Name");
   }
-  // Moving a ticket needs rw on the target queue too (_CheckUpdatePermissions).
-  if (queue && !mayUse(queue)) return denied();
+  return undefined;
+}
 
+/** Writes a checked update to the ticket; returns the new article's id, if one was added. */
+function applyUpdate(
+  ticket: StoredTicket,
+  update: Update,
+  { store, user }: { store: Store; user: EmulatorUser },
+): number | undefined {
+  const { changes, names, article, fields } = update;
   const now = formatTime(new Date());
   let changed = false;
   const set = <K extends "Title" | "Queue" | "State" | "Priority" | "Type" | "CustomerUserID">(
@@ -119,33 +202,17 @@ export function ticketUpdate(
     }
   };
   set("Title", changes.Title === undefined ? undefined : String(changes.Title));
-  set("Queue", queue);
-  set("State", state);
-  set("Priority", priority);
-  set("Type", type);
+  set("Queue", names.queue);
+  set("State", names.state);
+  set("Priority", names.priority);
+  set("Type", names.type);
   set(
     "CustomerUserID",
     changes.CustomerUser === undefined ? undefined : String(changes.CustomerUser),
   );
   let articleId: number | undefined;
   if (article) {
-    articleId = store.nextArticleId++;
-    ticket.Articles.push({
-      ArticleID: articleId,
-      ArticleNumber: ticket.Articles.length + 1,
-      SenderType: String(article.SenderType),
-      CommunicationChannel: String(article.CommunicationChannel),
-      IsVisibleForCustomer: Number(article.IsVisibleForCustomer) ? 1 : 0,
-      // Without a From, OTOBO uses the agent's full name.
-      From: String(article.From ?? user.full_name ?? user.login),
-      To: String(article.To ?? ""),
-      Subject: String(article.Subject),
-      Body: String(article.Body),
-      ContentType: article.ContentType
-        ? String(article.ContentType)
-        : `${article.MimeType}; charset=${article.Charset}`,
-      CreateTime: now,
-    });
+    articleId = addArticle(ticket, article, { store, user, now });
     changed = true;
   }
   for (const field of fields) {
@@ -154,69 +221,7 @@ export function ticketUpdate(
   }
   // OTOBO moves the ticket's change_time with every history entry; so does the emulator.
   if (changed) ticket.Changed = now;
-  const body: Record<string, unknown> = {
-    TicketID: data.TicketID ?? String(ticket.TicketID),
-    TicketNumber: ticket.TicketNumber,
-  };
-  if (articleId !== undefined) body.ArticleID = articleId;
-  return { status: 200, body };
-}
-
-/** The Article checks of `_CheckArticle`, after the defaults TicketUpdate fills in. */
-function checkArticle(article: Data): OperationResult | undefined {
-  const missing = (what: string) =>
-    fail("TicketUpdate.MissingParameter", `TicketUpdate: Article->${what} parameter is missing!`);
-  if (!article.CommunicationChannelID && !article.CommunicationChannel) {
-    article.CommunicationChannel = "Internal";
-  }
-  if (article.CommunicationChannelID && !article.CommunicationChannel) {
-    article.CommunicationChannel = CHANNELS[Number(article.CommunicationChannelID) - 1] ?? "";
-  }
-  // SysConfig GenericInterface::Operation::TicketUpdate###IsVisibleForCustomer defaults to 1.
-  article.IsVisibleForCustomer ??= 1;
-  if (!article.SenderTypeID && !article.SenderType) article.SenderType = "agent";
-  if (article.SenderTypeID && !article.SenderType) {
-    article.SenderType = SENDER_TYPES[Number(article.SenderTypeID) - 1] ?? "";
-  }
-  if (!article.Subject) return missing("Subject");
-  if (!article.Body) return missing("Body");
-  if (!CHANNELS.includes(String(article.CommunicationChannel))) {
-    return fail(
-      "TicketUpdate.InvalidParameter",
-      "TicketUpdate: Article->CommunicationChannel or Article->CommunicationChannelID parameter" +
-        " is invalid or not supported!",
-    );
-  }
-  if (!SENDER_TYPES.includes(String(article.SenderType))) {
-    return fail(
-      "TicketUpdate.InvalidParameter",
-      "TicketUpdate: Article->SenderTypeID or Ticket->SenderType parameter is invalid!",
-    );
-  }
-  if (!article.ContentType && !article.MimeType && !article.Charset) {
-    return fail(
-      "TicketUpdate.MissingParameter",
-      "TicketUpdate: Article->ContentType or Ticket->MimeType and Article->Charset parameters" +
-        " are required!",
-    );
-  }
-  if (article.MimeType && !article.Charset) {
-    return fail("TicketUpdate.MissingParameter", "TicketUpdate: Article->Charset is required!");
-  }
-  if (article.Charset && !article.MimeType) {
-    return fail("TicketUpdate.MissingParameter", "TicketUpdate: Article->MimeType is required!");
-  }
-  if (article.ContentType) {
-    // OTOBO lowercases the whole Content-Type and checks it parses.
-    article.ContentType = String(article.ContentType).toLowerCase();
-    if (!splitContentType(String(article.ContentType))[0].includes("/")) {
-      return fail(
-        "TicketUpdate.InvalidParameter",
-        "TicketUpdate: Article->ContentType is invalid!",
-      );
-    }
-  }
-  return undefined;
+  return articleId;
 }
 
 /** TicketUpdate strips leading and trailing white space from every plain value. */

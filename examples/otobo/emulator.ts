@@ -43,15 +43,17 @@ import {
   type EmulatorUser,
   type Seed,
   type SeedTicket,
+  type Store,
   type StoredTicket,
 } from "./_store.ts";
-import { type Data, fail, type OperationResult } from "./_data.ts";
+import { createHandler, type Operate, type RequestRecord } from "./_handler.ts";
+import { PREFIX } from "./_http.ts";
 import { ticketSearch } from "./_search.ts";
+import { Sessions } from "./_session.ts";
 import { ticketGet } from "./_get.ts";
 import { ticketUpdate } from "./_update.ts";
-import { matchRoute, PREFIX, queryParams, randomSessionId } from "./_http.ts";
 
-export type { Catalog, EmulatorUser, SeedTicket, StoredTicket };
+export type { Catalog, EmulatorUser, RequestRecord, SeedTicket, StoredTicket };
 export type { StoredArticle } from "./_store.ts";
 
 /** Options for {@linkcode startOtoboEmulator}. */
@@ -77,20 +79,6 @@ export interface OtoboEmulatorOptions {
   failEveryNth?: number;
   /** Called after each request, e.g. to print it. */
   onRequest?: (record: RequestRecord) => void;
-}
-
-/** One request the emulator answered. Never holds credentials. */
-export interface RequestRecord {
-  /** The HTTP method. */
-  method: string;
-  /** The path below the web service, without the query string. */
-  route: string;
-  /** The operation it reached, if any. */
-  operation?: string;
-  /** The HTTP status. */
-  status: number;
-  /** The `Error.ErrorCode` of the answer, if any. */
-  errorCode?: string;
 }
 
 /** A running emulator. */
@@ -128,116 +116,8 @@ export function startOtoboEmulator(options: OtoboEmulatorOptions = {}): Promise<
     catalog: options.catalog ?? base.catalog ?? {},
     tickets: structuredClone(options.tickets ?? base.tickets ?? []),
   });
-  const sessions = new Map<string, { login: string; expires: number }>();
-  const log: RequestRecord[] = [];
-  let received = 0;
-
-  function authenticate(data: Data): EmulatorUser | undefined {
-    // Operation::Common::Auth: a SessionID, when given, is all that counts.
-    if (data.SessionID) {
-      const session = sessions.get(String(data.SessionID));
-      if (!session || session.expires <= Date.now()) {
-        sessions.delete(String(data.SessionID));
-        return undefined;
-      }
-      return store.users.get(session.login);
-    }
-    // Customer users (CustomerUserLogin) are not modeled: they never authenticate.
-    const user = store.users.get(String(data.UserLogin ?? ""));
-    return user && data.Password && user.password === String(data.Password) ? user : undefined;
-  }
-
-  function sessionCreate(data: Data): OperationResult {
-    const missing = (what: string) =>
-      fail("SessionCreate.MissingParameter", `SessionCreate: ${what}`);
-    if (!data.UserLogin && !data.CustomerUserLogin && !data.Password) {
-      return missing("The request is empty!");
-    }
-    if (!data.Password) return missing("Password parameter is missing!");
-    const user = authenticate({ UserLogin: data.UserLogin, Password: data.Password });
-    if (!user) return fail("SessionCreate.AuthFail", "SessionCreate: Authorization failing!");
-    const id = randomSessionId();
-    sessions.set(id, { login: user.login, expires: Date.now() + o.sessionTtlMs });
-    return { status: 200, body: { SessionID: id } };
-  }
-
-  function operate(operation: string, data: Data): OperationResult {
-    switch (operation) {
-      case "SessionCreate":
-        return sessionCreate(data);
-      case "TicketGet":
-      case "TicketGetList":
-        return ticketGet(store, authenticate(data), data);
-      case "TicketSearch":
-      case "TicketSearchGet":
-        return ticketSearch(store, authenticate(data), data);
-      default:
-        return ticketUpdate(store, () => authenticate(data), data);
-    }
-  }
-
-  async function handle(req: Request): Promise<Response> {
-    const n = ++received;
-    const url = new URL(req.url);
-    const record: RequestRecord = { method: req.method, route: url.pathname, status: 500 };
-    const answer = (status: number, body: string, json = false) => {
-      record.status = status;
-      log.push(record);
-      o.onRequest?.(record);
-      return new Response(body, {
-        status,
-        headers: {
-          // Transport::HTTP::REST: JSON only with 200, every other answer is text/plain.
-          "Content-Type": `${json ? "application/json" : "text/plain"}; charset=UTF-8`,
-          "Connection": "close",
-        },
-      });
-    };
-    if (!url.pathname.startsWith(PREFIX)) return answer(404, "Not Found");
-    const rest = url.pathname.slice(PREFIX.length);
-    const name = decodeURIComponent(rest.split("/")[0] ?? "");
-    record.route = rest.slice(rest.indexOf("/") === -1 ? rest.length : rest.indexOf("/")) || "/";
-    // An unknown web service: OTOBO bails out and the server answers an empty 500.
-    if (name !== o.webservice) return answer(500, "");
-    const route = matchRoute(req.method, record.route);
-    if (!route) {
-      return answer(
-        500,
-        `HTTP::REST Error while determine Operation for request URI '${record.route}'.`,
-      );
-    }
-    record.operation = route.operation;
-    const data: Data = { ...queryParams(url.search) };
-    if (req.method !== "GET") {
-      const text = await req.text();
-      if (text.length) {
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          return answer(500, "Error while decoding request content.");
-        }
-        // A JSON array is passed on element-wise by OTOBO, which no ticket operation accepts.
-        if (body === null || typeof body !== "object" || Array.isArray(body)) {
-          return answer(500, "Unsupported request content structure.");
-        }
-        Object.assign(data, body);
-      }
-    }
-    for (const [key, value] of Object.entries(route.params)) {
-      data[key] = decodeURIComponent(value);
-    }
-    data.RequestMethod = req.method;
-    if (o.failEveryNth && n % o.failEveryNth === 0) {
-      const fault = { faultcode: "Server", faultstring: `${route.operation}: injected failure` };
-      return answer(500, JSON.stringify(fault));
-    }
-    const result = operate(route.operation, data);
-    const error = result.body.Error as { ErrorCode?: string } | undefined;
-    if (error?.ErrorCode) record.errorCode = error.ErrorCode;
-    return answer(result.status, JSON.stringify(result.body), true);
-  }
-
+  const operate = operations(store, new Sessions(store, o.sessionTtlMs));
+  const { handle, log } = createHandler(operate, o);
   return new Promise((resolve) => {
     const server = Deno.serve({
       hostname: o.hostname,
@@ -261,6 +141,25 @@ export function startOtoboEmulator(options: OtoboEmulatorOptions = {}): Promise<
       },
     }, handle);
   });
+}
+
+/** Runs the operation a request reaches on the store, authenticating it by its sessions. */
+function operations(store: Store, sessions: Sessions): Operate {
+  const authenticate = sessions.authenticate.bind(sessions);
+  return (operation, data) => {
+    switch (operation) {
+      case "SessionCreate":
+        return sessions.create(data);
+      case "TicketGet":
+      case "TicketGetList":
+        return ticketGet(store, authenticate(data), data);
+      case "TicketSearch":
+      case "TicketSearchGet":
+        return ticketSearch(store, authenticate(data), data);
+      default:
+        return ticketUpdate(store, () => authenticate(data), data);
+    }
+  };
 }
 
 if (import.meta.main) {

@@ -36,7 +36,7 @@ const params = z.object({
 });
 
 /** Searches the injected ticket system, passing on only the filters given. */
-export const fetchTickets = definePipe<z.output<typeof params>>({
+export const fetchTicketsPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "FetchTickets",
   description: "Searches the injected ticket system: queue, state, since, limit, offset",

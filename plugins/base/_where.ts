@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { Environment } from "@marcbachmann/cel-js";
+import { createCelEnvironment } from "../../cel.ts";
 
 /** A compiled condition: true keeps the item. */
 export type Where = (item: unknown, index: number) => boolean;
@@ -11,16 +11,9 @@ export type Where = (item: unknown, index: number) => boolean;
 const MAX_CACHED = 256;
 const cache = new Map<string, Where>();
 
-const cel = new Environment({
-  homogeneousAggregateLiterals: false,
-  enableOptionalTypes: true,
-}).registerVariable("item", "dyn").registerVariable("index", "int");
-// Numbers from JSON are CEL doubles while literals like 2 and `index` are ints; let them mix in
+// otai's environment, in which numbers from JSON (CEL doubles) mix with ints like `index` in
 // arithmetic as they do in comparisons, so `item.count + 1 > 3` works as one expects.
-for (const op of ["+", "-", "*", "/"] as const) {
-  cel.registerOperator(`double ${op} int`, (a: number, b: bigint) => arithmetic(op, a, Number(b)));
-  cel.registerOperator(`int ${op} double`, (a: bigint, b: number) => arithmetic(op, Number(a), b));
-}
+const cel = createCelEnvironment({ variables: { item: "dyn", index: "int" } });
 
 /**
  * Compiles a CEL condition over `item` (any value) and `index` (its position, an int). The
@@ -85,10 +78,6 @@ function compile(source: string): Where {
     }
     return value;
   };
-}
-
-function arithmetic(op: "+" | "-" | "*" | "/", a: number, b: number): number {
-  return op === "+" ? a + b : op === "-" ? a - b : op === "*" ? a * b : a / b;
 }
 
 /** CEL's message without its source excerpt, with the column the excerpt points at. */

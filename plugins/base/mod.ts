@@ -43,7 +43,7 @@
  */
 import { definePlugin, type PluginManifest } from "../../plugin.ts";
 import { addNotePipe } from "./_add_note.ts";
-import { fetchTickets } from "./_fetch_tickets.ts";
+import { fetchTicketsPipe } from "./_fetch_tickets.ts";
 import { filterPipe } from "./_filter.ts";
 import { logPipe } from "./_log.ts";
 import { reportPipe } from "./_report.ts";
@@ -68,7 +68,7 @@ const plugin: PluginManifest = definePlugin({
     "Generic pipes: fetch and update tickets on any ticket system, filter, tally, report",
   permissions: {},
   injectables: [
-    fetchTickets,
+    fetchTicketsPipe,
     updateTicketPipe,
     updateTicketsPipe,
     addNotePipe,

@@ -358,7 +358,8 @@ Deno.test("Filter keeps the items a CEL condition holds for", async (t) => {
       status: "failed",
       error: {
         name: "TypeError",
-        message: 'invalid params: where: Cannot compile where "item.queue ==": Unexpected token: EOF ' +
+        message:
+          'invalid params: where: Cannot compile where "item.queue ==": Unexpected token: EOF ' +
           "(column 14)",
       },
     });

@@ -7,7 +7,7 @@
 
 import { parseCsv, parseJsonl } from "./_records.ts";
 import { splitHoldout } from "./_split.ts";
-import type { Example } from "./_train.ts";
+import type { Example } from "./_train_model.ts";
 
 /** Which part of a seeded split of the file's rows to use. */
 export interface HoldoutPart {

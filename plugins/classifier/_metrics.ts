@@ -6,7 +6,7 @@
  */
 
 import { type Model, predict } from "./_model.ts";
-import type { Example } from "./_train.ts";
+import type { Example } from "./_train_model.ts";
 
 /** Precision, recall and F1 of one label. */
 export interface ClassScores {
@@ -46,7 +46,7 @@ export interface Evaluation {
  * ```ts
  * import { deepEqual } from "node:assert/strict";
  * import { evaluate } from "./_metrics.ts";
- * import { trainModel } from "./_train.ts";
+ * import { trainModel } from "./_train_model.ts";
  *
  * const examples = [
  *   { text: "refund my invoice", label: "billing" },

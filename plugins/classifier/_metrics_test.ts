@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { evaluate } from "./_metrics.ts";
 import { predict } from "./_model.ts";
-import { trainModel } from "./_train.ts";
+import { trainModel } from "./_train_model.ts";
 
 const model = trainModel([
   { text: "invoice refund payment", label: "billing" },

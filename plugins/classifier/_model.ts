@@ -71,7 +71,7 @@ const _unpacked = new WeakMap<Model, UnpackedArrays>();
  * ```ts
  * import { deepEqual } from "node:assert/strict";
  * import { predict } from "./_model.ts";
- * import { trainModel } from "./_train.ts";
+ * import { trainModel } from "./_train_model.ts";
  *
  * const model = trainModel([
  *   { text: "refund my invoice", label: "billing" },
@@ -107,7 +107,7 @@ export function predict(model: Model, text: string, top = 3): Prediction {
  * ```ts
  * import { deepEqual } from "node:assert/strict";
  * import { scoreText } from "./_model.ts";
- * import { trainModel } from "./_train.ts";
+ * import { trainModel } from "./_train_model.ts";
  *
  * const model = trainModel([
  *   { text: "refund my invoice", label: "billing" },
@@ -161,7 +161,7 @@ function _softmax(scores: Float64Array, temperature: number): Float64Array {
  * ```ts
  * import { deepEqual } from "node:assert/strict";
  * import { unpackModel } from "./_model.ts";
- * import { trainModel } from "./_train.ts";
+ * import { trainModel } from "./_train_model.ts";
  *
  * const model = trainModel([{ text: "hello", label: "greeting" }], { features: { buckets_log2: 8 } });
  * deepEqual(unpackModel(model).weights.length, 256);

@@ -34,7 +34,7 @@ const _cache = new Map<string, _Entry>();
  * import { strictEqual } from "node:assert/strict";
  * import { loadModel } from "./_model_cache.ts";
  * import { writeModel } from "./_model_file.ts";
- * import { trainModel } from "./_train.ts";
+ * import { trainModel } from "./_train_model.ts";
  *
  * const dir = await Deno.makeTempDir();
  * await writeModel(`${dir}/m.json`, trainModel([{ text: "hi", label: "a" }], { features: { buckets_log2: 8 } }));
@@ -77,7 +77,7 @@ export async function loadModel(path: string, log?: PluginLogger): Promise<Model
  * import { strictEqual } from "node:assert/strict";
  * import { loadModel, rememberModel } from "./_model_cache.ts";
  * import { writeModel } from "./_model_file.ts";
- * import { trainModel } from "./_train.ts";
+ * import { trainModel } from "./_train_model.ts";
  *
  * const dir = await Deno.makeTempDir();
  * const model = trainModel([{ text: "hi", label: "a" }], { features: { buckets_log2: 8 } });

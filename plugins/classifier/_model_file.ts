@@ -20,7 +20,7 @@ const RETRAIN = "retrain it with classifier:Train";
  * ```ts
  * import { deepEqual } from "node:assert/strict";
  * import { parseModel, serializeModel } from "./_model_file.ts";
- * import { trainModel } from "./_train.ts";
+ * import { trainModel } from "./_train_model.ts";
  *
  * const model = trainModel([{ text: "hello", label: "greeting" }], { features: { buckets_log2: 8 } });
  * deepEqual(parseModel(serializeModel(model)), model);
@@ -91,7 +91,7 @@ export function parseModel(text: string, path?: string): Model {
  * ```ts
  * import { deepEqual } from "node:assert/strict";
  * import { readModel, writeModel } from "./_model_file.ts";
- * import { trainModel } from "./_train.ts";
+ * import { trainModel } from "./_train_model.ts";
  *
  * const model = trainModel([{ text: "hello", label: "greeting" }], { features: { buckets_log2: 8 } });
  * const dir = await Deno.makeTempDir();
@@ -128,7 +128,7 @@ export async function readModel(path: string): Promise<Model> {
  * @example Write a model file
  * ```ts
  * import { writeModel } from "./_model_file.ts";
- * import { trainModel } from "./_train.ts";
+ * import { trainModel } from "./_train_model.ts";
  *
  * const dir = await Deno.makeTempDir();
  * await writeModel(`${dir}/m.json`, trainModel([{ text: "hi", label: "a" }], { features: { buckets_log2: 8 } }));

@@ -2,7 +2,7 @@ import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import { predict } from "./_model.ts";
 import { parseModel, readModel, serializeModel, writeModel } from "./_model_file.ts";
 import { createRandom } from "./_split.ts";
-import { type Example, trainModel, type TrainOptions } from "./_train.ts";
+import { type Example, trainModel, type TrainOptions } from "./_train_model.ts";
 
 const TOPICS: Record<string, string[]> = {
   billing: ["invoice", "refund", "charge", "payment", "billing", "receipt"],

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { type CsvProblem, readCsv } from "../_csv.ts";
 
 /**
  * Parse RFC 4180 CSV text into one record per row, keyed by the header row.
@@ -27,13 +28,20 @@
  * ```
  */
 export function parseCsv(text: string): Record<string, string>[] {
-  const rows = _parseCsvRows(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  const header = rows.shift();
-  if (header === undefined) return [];
+  let header: string[] | undefined;
+  let rows = 0;
   const records: Record<string, string>[] = [];
-  for (const row of rows) {
+  for (const { fields, problem } of readCsv(text)) {
+    // A quote inside an unquoted field is taken as it is.
+    if (problem && problem.kind !== "bare_quote") throw _csvError(problem, rows + 1);
+    if (fields.length === 1 && fields[0] === "") continue;
+    rows++;
+    if (header === undefined) {
+      header = fields;
+      continue;
+    }
     const record: Record<string, string> = {};
-    for (let i = 0; i < header.length; i++) record[header[i] ?? ""] = row[i] ?? "";
+    for (let i = 0; i < header.length; i++) record[header[i] ?? ""] = fields[i] ?? "";
     records.push(record);
   }
   return records;
@@ -89,64 +97,11 @@ function _describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-/** Split CSV text into rows of fields; blank lines are dropped. */
-function _parseCsvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let i = 0;
-  const n = text.length;
-  while (i < n || row.length > 0) {
-    let field: string;
-    if (text.charCodeAt(i) === 0x22) {
-      [field, i] = _readQuoted(text, i, rows.length + 1);
-    } else {
-      let end = i;
-      while (end < n) {
-        const c = text.charCodeAt(end);
-        if (c === 0x2c || c === 0x0a || c === 0x0d) break;
-        end++;
-      }
-      field = text.slice(i, end);
-      i = end;
-    }
-    row.push(field);
-    const c = text.charCodeAt(i);
-    if (c === 0x2c) {
-      i++;
-      continue;
-    }
-    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i += 2;
-    else if (i < n) i++;
-    if (row.length > 1 || row[0] !== "") rows.push(row);
-    row = [];
-    if (i >= n) break;
-  }
-  return rows;
-}
-
-/** Read a quoted field starting at the opening quote; returns the field and the next index. */
-function _readQuoted(text: string, start: number, line: number): [string, number] {
-  let value = "";
-  let i = start + 1;
-  for (;;) {
-    const close = text.indexOf('"', i);
-    if (close < 0) {
-      throw new SyntaxError(
-        `Cannot parse CSV: the quoted field starting in row ${line} is never closed; add the closing quote`,
-      );
-    }
-    value += text.slice(i, close);
-    if (text.charCodeAt(close + 1) === 0x22) {
-      value += '"';
-      i = close + 2;
-      continue;
-    }
-    const next = text.charCodeAt(close + 1);
-    if (close + 1 < text.length && next !== 0x2c && next !== 0x0a && next !== 0x0d) {
-      throw new SyntaxError(
-        `Cannot parse CSV: row ${line} has text after a closing quote; double quotes inside a quoted field`,
-      );
-    }
-    return [value, close + 1];
-  }
+/** The error for a malformed record, numbered among the rows that are not blank. */
+function _csvError(problem: CsvProblem, row: number): SyntaxError {
+  return new SyntaxError(
+    problem.kind === "unclosed_quote"
+      ? `Cannot parse CSV: the quoted field starting in row ${row} is never closed; add the closing quote`
+      : `Cannot parse CSV: row ${row} has text after a closing quote; double quotes inside a quoted field`,
+  );
 }

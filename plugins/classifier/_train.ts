@@ -1,212 +1,162 @@
 /**
- * Training a classifier model from labelled texts.
+ * The `classifier:Train` pipe: labelled rows from a file in, a model file out.
  *
  * @module
  */
 
-import { fitTemperature } from "./_calibrate.ts";
-
-/**
- * Label smoothing for temperature fitting: enough that separable data keeps a finite
- * temperature, small enough not to move it where the model makes real mistakes.
- */
-const CALIBRATION_SMOOTHING = 0.02;
-import { type EncodedWeights, packArrays, quantizeIdf } from "./_codec.ts";
+import { dirname } from "node:path";
+import { z } from "zod";
+import { definePipe, type PipeContext, type PipeDefinition } from "../../plugin.ts";
+import { checkpoint } from "./_checkpoint.ts";
+import { readExamples } from "./_examples.ts";
+import { loadModel, rememberModel } from "./_model_cache.ts";
+import { writeModel } from "./_model_file.ts";
 import {
-  type FeatureSpec,
-  type HashedCounts,
-  hashFeatures,
-  type SparseVector,
-  weightFeatures,
-} from "./_features.ts";
-import { type Model, MODEL_FORMAT, MODEL_VERSION, scoreText } from "./_model.ts";
-import { createRandom, shuffleInPlace } from "./_split.ts";
-import { fitSvm } from "./_svm.ts";
+  fieldsParam,
+  holdoutParam,
+  labelParam,
+  type ParamDefaults,
+  pathParam,
+  trainOptionsParam,
+} from "./_params.ts";
+import { toTrainOptions, trainModel } from "./_train_model.ts";
 
-/** One labelled training text. */
-export interface Example {
-  /** The text, e.g. a ticket's subject and body joined by a newline. */
-  text: string;
-  /** Its label, e.g. the queue. */
-  label: string;
+// The benchmark imports the training itself from here.
+export { type Example, trainModel } from "./_train_model.ts";
+
+/** The data of a `classifier:Train` step. */
+export interface TrainResult {
+  /** Examples trained on (rows with a label). */
+  examples: number;
+  /** Rows left out because their label is empty. */
+  skipped_rows: number;
+  /** Examples per label, by label. */
+  labels: Record<string, number>;
+  /** Seconds spent training (reading and writing not included). */
+  train_seconds: number;
+  /** The model file written. */
+  model: string;
+  /** Its size in bytes. */
+  bytes: number;
 }
-
-/** Settings of {@linkcode trainModel}; every field has a tuned default. */
-export interface TrainOptions {
-  /** Feature settings to override (hash buckets, n-gram ranges, block weights). */
-  features?: Partial<FeatureSpec>;
-  /** Weight features by inverse document frequency (default `true`). */
-  idf?: boolean;
-  /** SVM inverse regularisation strength, as LIBLINEAR's `C` (default 10). */
-  cost?: number;
-  /** Passes of the solver over the data (default 15). */
-  epochs?: number;
-  /** Share of the examples held out to fit the confidence temperature (default 0.2; 0 skips
-   * calibration and uses temperature 1). */
-  calibration?: number;
-  /** Seed of the data shuffles (default 42). */
-  seed?: number;
-  /** How weights are stored: `"int8"` (default, four times smaller) or `"float32"`. */
-  weightEncoding?: EncodedWeights["encoding"];
-}
-
-const defaultFeatures = {
-  buckets_log2: 20,
-  word_ngrams: [1, 4],
-  char_ngrams: [0, 0],
-  word_weight: 1,
-  char_weight: 1,
-  sublinear_tf: true,
-} satisfies FeatureSpec;
-
-const defaults = {
-  idf: true,
-  cost: 10,
-  epochs: 15,
-  calibration: 0.2,
-  seed: 42,
-  weightEncoding: "int8",
-} satisfies Required<Omit<TrainOptions, "features">>;
-
-type _Settings = Required<Omit<TrainOptions, "features">>;
 
 /**
- * Train a linear text classifier (one-vs-rest linear SVM on hashed word n-grams with TF-IDF),
- * then fit a softmax temperature on held-out examples so confidences are probabilities.
+ * Defines the pipe that trains a model from a CSV or JSONL file and writes it atomically; with
+ * `if_missing`, it skips when the model file already holds a valid model.
  *
- * Deterministic: the same examples and options give the same model.
+ * @param defaults The defaults of its params.
+ * @returns The `Train` pipe.
  *
- * @param examples Labelled texts; at least one, with non-empty labels.
- * @param options Training settings, all optional.
- * @returns A plain, JSON-serialisable model for `predict`, `evaluate` and `serializeModel`.
- * @throws {RangeError} When there are no examples, a label is empty, or an option is out of
- * range.
- *
- * @example Train and predict
+ * @example
  * ```ts
- * import { deepEqual } from "node:assert/strict";
- * import { predict } from "./_model.ts";
- * import { trainModel } from "./_train.ts";
- *
- * const model = trainModel([
- *   { text: "my invoice is wrong", label: "billing" },
- *   { text: "the vpn is down", label: "it" },
- * ], { features: { buckets_log2: 12 } });
- * deepEqual(model.labels, ["billing", "it"]);
- * deepEqual(predict(model, "wrong invoice").label, "billing");
+ * import { defineTrainPipe } from "./_train.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * const defaults = { train: { if_missing: false, options: {} }, classify: { text: [], top: 3 }, holdout: { seed: 42 } };
+ * strictEqual(defineTrainPipe(defaults).name, "Train");
  * ```
  */
-export function trainModel(examples: readonly Example[], options: TrainOptions = {}): Model {
-  const settings: _Settings = { ...defaults, ..._defined(options) };
-  const features: FeatureSpec = { ...defaultFeatures, ..._defined(options.features ?? {}) };
-  _check(examples, settings, features);
-  const hashed = examples.map((e) => hashFeatures(e.text, features));
-  const model = _fit(examples, hashed, features, settings);
-  const heldOut = Math.round(examples.length * settings.calibration);
-  if (heldOut === 0 || heldOut === examples.length || model.labels.length < 2) return model;
-  const order = shuffleInPlace(Array.from(examples.keys()), createRandom(settings.seed + 1));
-  const fitPart = order.slice(heldOut);
-  const probe = _fit(
-    fitPart.map((i) => examples[i] as Example),
-    fitPart.map((i) => hashed[i] as HashedCounts),
-    features,
-    settings,
-  );
-  const classOf = new Map(probe.labels.map((label, c) => [label, c]));
-  const checks = order.slice(0, heldOut).filter((i) => classOf.has(examples[i]?.label ?? ""));
-  const scores = checks.map((i) => scoreText(probe, examples[i]?.text ?? ""));
-  const targets = Int32Array.from(checks, (i) => classOf.get(examples[i]?.label ?? "") ?? 0);
-  return {
-    ...model,
-    temperature: fitTemperature(scores, targets, { smoothing: CALIBRATION_SMOOTHING }),
-  };
-}
-
-function _fit(
-  examples: readonly Example[],
-  hashed: HashedCounts[],
-  features: FeatureSpec,
-  settings: _Settings,
-): Model {
-  const counts = new Map<string, number>();
-  for (const { label } of examples) counts.set(label, (counts.get(label) ?? 0) + 1);
-  const labels = [...counts.keys()].sort();
-  const classOf = new Map(labels.map((label, c) => [label, c]));
-  const targets = Int32Array.from(examples, (e) => classOf.get(e.label) ?? 0);
-  const buckets = 2 ** features.buckets_log2;
-  const { seen, idf } = _documentFrequencies(hashed, buckets, settings.idf);
-  const vectors: SparseVector[] = hashed.map((h) => weightFeatures(h, { spec: features, idf }));
-  const data = { vectors, targets, classes: labels.length, buckets };
-  const fitted = fitSvm(data, settings);
-  return {
-    format: MODEL_FORMAT,
-    version: MODEL_VERSION,
-    labels,
-    features,
-    ...packArrays({ weights: fitted.weights, idf, seen }, {
-      classes: labels.length,
-      encoding: settings.weightEncoding,
-    }),
-    bias: Array.from(fitted.bias),
-    temperature: 1,
-    training: {
-      examples: examples.length,
-      counts: Object.fromEntries(counts),
-      options: { ...settings },
-    },
-  };
-}
-
-/** Seen buckets and smoothed IDF `ln((1 + n) / (1 + df)) + 1`, as the bytes models store. */
-function _documentFrequencies(
-  hashed: HashedCounts[],
-  buckets: number,
-  withIdf: boolean,
-): { seen: Uint8Array; idf: Uint8Array | null } {
-  const df = new Uint32Array(buckets);
-  const lastDoc = new Int32Array(buckets).fill(-1);
-  hashed.forEach((counts, doc) => {
-    for (const index of counts.indices) {
-      if (lastDoc[index] !== doc) {
-        lastDoc[index] = doc;
-        df[index] = (df[index] as number) + 1;
-      }
-    }
+export function defineTrainPipe(defaults: ParamDefaults): PipeDefinition<TrainParams> {
+  return definePipe<TrainParams>({
+    kind: "pipe",
+    name: "Train",
+    description: "Trains a text classifier from a CSV or JSONL file and writes the model file",
+    params: _params(defaults),
+    run: _train,
   });
-  const seen = Uint8Array.from(df, (d) => (d > 0 ? 1 : 0));
-  if (!withIdf) return { seen, idf: null };
-  const n = hashed.length;
-  const idf = Uint8Array.from(df, (d) => quantizeIdf(Math.log((1 + n) / (1 + d)) + 1));
-  return { seen, idf };
 }
 
-function _defined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** Validated params of `classifier:Train`. */
+type TrainParams = z.output<ReturnType<typeof _params>>;
+
+function _params(defaults: ParamDefaults) {
+  return z.strictObject({
+    data: pathParam("a CSV or JSONL file of labelled rows"),
+    text: fieldsParam,
+    label: labelParam,
+    model: pathParam("the model file to write"),
+    if_missing: z.boolean().default(defaults.train.if_missing),
+    holdout: holdoutParam(defaults.holdout.seed).optional(),
+    options: trainOptionsParam.default(defaults.train.options),
+  });
 }
 
-function _check(examples: readonly Example[], settings: _Settings, features: FeatureSpec): void {
-  const problem = _problem(examples, settings, features);
-  if (problem !== undefined) throw new RangeError(`Cannot train a classifier model: ${problem}`);
+async function _train(ctx: PipeContext<TrainParams>): Promise<TrainResult> {
+  const { data, text, label, model: path, holdout } = ctx.params;
+  if (ctx.params.if_missing && await _hasModel(ctx, path)) ctx.skip(`model exists: ${path}`);
+  await _checkWritable(path);
+  const read = await readExamples(data, {
+    text,
+    label,
+    holdout: holdout && { ...holdout, part: "train" },
+  });
+  if (read.examples.length === 0) {
+    throw new Error(
+      `Cannot train from "${data}": no row has a label in "${label}"` +
+        `${holdout ? " in the training part" : ""}; label some rows or fix label`,
+    );
+  }
+  await checkpoint(ctx.signal);
+  const started = performance.now();
+  const trained = trainModel(read.examples, toTrainOptions(ctx.params.options));
+  const train_seconds = Math.round(performance.now() - started) / 1000;
+  await checkpoint(ctx.signal);
+  const model = { ...trained, training: { ...trained.training, text, label } };
+  await _write(path, model);
+  rememberModel(path, model);
+  const bytes = (await Deno.stat(path)).size;
+  ctx.log.info("Trained {path}: {examples} examples, {labels} labels in {seconds} s", {
+    path,
+    examples: read.examples.length,
+    labels: model.labels.length,
+    seconds: train_seconds,
+  });
+  return {
+    examples: read.examples.length,
+    skipped_rows: read.skipped_rows,
+    labels: Object.fromEntries(model.labels.map((l) => [l, model.training.counts[l] ?? 0])),
+    train_seconds,
+    model: path,
+    bytes,
+  };
 }
 
-function _problem(
-  examples: readonly Example[],
-  settings: _Settings,
-  features: FeatureSpec,
-): string | undefined {
-  if (examples.length === 0) return "no examples given; pass at least one";
-  const blank = examples.findIndex((e) => typeof e.label !== "string" || e.label === "");
-  if (blank >= 0) return `example ${blank} has an empty label; label it or leave it out`;
-  const log2 = features.buckets_log2;
-  if (!Number.isInteger(log2) || log2 < 4 || log2 > 24) {
-    return `features.buckets_log2 must be an integer from 4 to 24, got ${log2}`;
+/** Whether `path` holds a valid model; an invalid one is reported and will be replaced. */
+async function _hasModel(ctx: PipeContext<TrainParams>, path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
   }
-  if (!Number.isInteger(settings.epochs) || settings.epochs < 1) {
-    return `epochs must be a positive integer, got ${settings.epochs}`;
+  try {
+    await loadModel(path, ctx.log);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+      throw error;
+    }
+    ctx.log.warn("Retraining: {message}", { message: (error as Error).message });
+    return false;
   }
-  if (!(settings.cost > 0)) return `cost must be above 0, got ${settings.cost}`;
-  if (!(settings.calibration >= 0 && settings.calibration < 1)) {
-    return `calibration must be at least 0 and below 1, got ${settings.calibration}`;
+}
+
+/** Fails before training, not after, when the model file may not be written. */
+async function _checkWritable(path: string): Promise<void> {
+  const { state } = await Deno.permissions.query({ name: "write", path });
+  if (state !== "granted") {
+    throw new Deno.errors.NotCapable(
+      `Requires write access to "${path}", which classifier:Train writes the model to`,
+    );
   }
-  return undefined;
+}
+
+/** Writes the model, creating its directory when it does not exist. */
+async function _write(path: string, model: Parameters<typeof writeModel>[1]): Promise<void> {
+  try {
+    await writeModel(path, model);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    await Deno.mkdir(dirname(path), { recursive: true });
+    await writeModel(path, model);
+  }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Ticket, TicketChanges, TicketNote, TicketSearch } from "../../plugin.ts";
-import type { Data } from "./_client.ts";
+import type { Data } from "./_otobo_client.ts";
 
 /**
  * An OTOBO time (`YYYY-MM-DD HH:MM:SS`, in the system's `OTOBOTimeZone`, UTC by default) as

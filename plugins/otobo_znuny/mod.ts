@@ -35,32 +35,47 @@
  *
  * @module
  */
-import { definePlugin, defineService, type PluginManifest } from "../../plugin.ts";
-import { OtoboClient } from "./_client.ts";
-import { clientParams } from "./_options.ts";
-import { addNote, ping, search } from "./_pipes.ts";
-import { createTicketSystem } from "./_ticket_system.ts";
+import { definePlugin, type PluginManifest, type ServiceDefinition } from "../../plugin.ts";
+import { addNotePipe } from "./_add_note.ts";
+import { defineClientService } from "./_client.ts";
+import { pingPipe } from "./_ping.ts";
+import { searchPipe } from "./_search.ts";
 
-export type { ClientOptions, NoteChannel } from "./_options.ts";
+/** The channels OTOBO can write an article to. */
+export type NoteChannel = "Internal" | "Phone" | "Email" | "Chat";
 
-/** The TicketSystem over one OTOBO/Znuny web service, as one agent. */
-const client = defineService({
-  kind: "service",
-  name: "Client",
-  description: "OTOBO/Znuny/OTRS tickets over GenericTicketConnectorREST (a TicketSystem)",
-  params: clientParams,
-  create(params, ctx) {
-    // Read inside the sandbox, so the grant needs this one variable only.
-    const password = Deno.env.get(params.password_env);
-    if (!password) {
-      throw new Error(
-        `Cannot create the OTOBO client: env var "${params.password_env}" is not set; set it ` +
-          `to the password of agent "${params.user}"`,
-      );
-    }
-    return createTicketSystem(new OtoboClient(params, password, ctx.log), params);
-  },
-});
+/** Params of the `Client` service, as a config writes them. */
+export interface ClientOptions {
+  /**
+   * The web service's URL, e.g.
+   * `https://hd.example.com/otobo/nph-genericinterface.pl/Webservice/GenericTicketConnectorREST`
+   * (Znuny and OTRS: `/otrs/nph-genericinterface.pl/...`).
+   */
+  base_url: string;
+  /** The agent login the plugin works as. */
+  user: string;
+  /** The name of the environment variable that holds the agent's password. */
+  password_env: string;
+  /** Log in once with SessionCreate and send the SessionID instead of the password. */
+  session?: boolean | undefined;
+  /** How long to wait for each HTTP answer. */
+  timeout_ms?: number | undefined;
+  /** The CommunicationChannel of notes `addNote` writes. */
+  note_channel?: NoteChannel | undefined;
+  /** How many tickets one TicketGet request fetches. */
+  page_size?: number | undefined;
+  /** The ticket dynamic field that holds tags (a multiselect or a comma-separated text). */
+  tags_field?: string | undefined;
+}
+
+/** Defaults for the optional params. */
+export const defaults = {
+  session: false,
+  timeout_ms: 30_000,
+  note_channel: "Internal",
+  page_size: 50,
+  tags_field: "Tags",
+} as const satisfies Partial<ClientOptions>;
 
 /** The plugin manifest: the `Client` service and the `Ping`, `Search` and `AddNote` pipes. */
 const plugin: PluginManifest = definePlugin({
@@ -69,7 +84,12 @@ const plugin: PluginManifest = definePlugin({
   api: "^1.0",
   description: "Tickets from OTOBO, Znuny and OTRS over the GenericInterface REST API",
   permissions: { net: true, env: true },
-  injectables: [client, ping, search, addNote],
+  injectables: [
+    defineClientService(defaults) satisfies ServiceDefinition<Required<ClientOptions>>,
+    pingPipe,
+    searchPipe,
+    addNotePipe,
+  ],
 });
 
 export default plugin;

@@ -6,7 +6,7 @@
  */
 import type { TicketChanges, TicketNote } from "../../plugin.ts";
 import { CHANGE_FIELDS, type ChangeField, type Statements } from "./_statements.ts";
-import type { TicketRow } from "./_tickets.ts";
+import type { TicketRow } from "./_ticket_rows.ts";
 
 /** Where, by whom, when and in which run a change is made. */
 export interface ChangeContext {
@@ -32,7 +32,7 @@ export interface ChangeContext {
  * ```ts
  * import { openDatabase } from "./_schema.ts";
  * import { prepareStatements } from "./_statements.ts";
- * import { ticketRow } from "./_tickets.ts";
+ * import { ticketRow } from "./_ticket_rows.ts";
  * import { writeChanges } from "./_changes.ts";
  * import { deepStrictEqual } from "node:assert/strict";
  * const db = openDatabase(":memory:");

@@ -6,6 +6,7 @@
  */
 import type { TicketChanges, TicketNote } from "../../plugin.ts";
 import { CHANGE_FIELDS } from "./_statements.ts";
+import type { ApplyAction } from "./_types.ts";
 
 /** The most tickets one `search()` returns, and the most rows one `history()` returns. */
 export const MAX_LIMIT = 10_000;
@@ -146,6 +147,53 @@ export function checkName(value: unknown, field: Field): string {
     );
   }
   return value;
+}
+
+/** An `apply()` action, checked, with the verb its messages use. */
+export interface CheckedAction {
+  /** `"add a note to"` for a note alone, else `"update"`. */
+  verb: string;
+  changes: TicketChanges | undefined;
+  note: TicketNote | undefined;
+  mark: string | undefined;
+  run: string | undefined;
+}
+
+/**
+ * Checks the id and the action of an `apply()`.
+ *
+ * @param id What the caller passed as the ticket id.
+ * @param action What the caller passed as the action.
+ * @returns The checked action.
+ * @throws {TypeError} For a wrong shape, an empty id, mark or run, or bad changes or note.
+ *
+ * @example
+ * ```ts
+ * import { checkAction } from "./_checks.ts";
+ * import { strictEqual, throws } from "node:assert/strict";
+ * strictEqual(checkAction("7", { note: { body: "Hi" } }).verb, "add a note to");
+ * throws(() => checkAction("", { mark: "triage" }), /Cannot update ticket: "id" must be/);
+ * ```
+ */
+export function checkAction(id: unknown, action: ApplyAction): CheckedAction {
+  const verb = action?.note && !action.changes ? "add a note to" : "update";
+  checkName(id, { action: `${verb} ticket`, name: "id" });
+  if (action === null || typeof action !== "object") {
+    throw new TypeError(
+      "Cannot update ticket: expected an action like { changes, note, mark, run }",
+    );
+  }
+  return {
+    verb,
+    changes: action.changes === undefined ? undefined : checkChanges(action.changes),
+    note: action.note === undefined ? undefined : checkNote(action.note),
+    mark: action.mark === undefined
+      ? undefined
+      : checkName(action.mark, { action: "mark ticket", name: "mark" }),
+    run: action.run === undefined
+      ? undefined
+      : checkName(action.run, { action: `${verb} ticket`, name: "run" }),
+  };
 }
 
 /**

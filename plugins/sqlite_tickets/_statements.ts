@@ -67,16 +67,10 @@ export interface Statements {
  */
 export function prepareStatements(db: DatabaseSync): Statements {
   const p = (text: string) => db.prepare(text);
-  const begin = p("BEGIN IMMEDIATE");
-  const commit = p("COMMIT");
-  const rollback = p("ROLLBACK");
   const setField = {} as Record<ChangeField, StatementSync>;
   for (const f of CHANGE_FIELDS) {
     setField[f] = p(`UPDATE tickets SET ${f} = ?, updated_at = ? WHERE id = ?`);
   }
-  const columns = "subject, body, queue, priority, state, type, customer, tags";
-  const given = (n: number, c: string) => `COALESCE(?${n}, ${c})`;
-  const named = columns.split(", ");
   return {
     db,
     ticket: p("SELECT * FROM tickets WHERE id = ?"),
@@ -100,30 +94,51 @@ export function prepareStatements(db: DatabaseSync): Statements {
       "INSERT INTO history (ticket_id, field, old_value, new_value, actor, run, at) " +
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
     ),
-    // Unset fields (NULL) keep the stored value; an unchanged row is not rewritten.
-    upsert: p(
-      `INSERT INTO tickets (id, ${columns}, updated_at) VALUES (?1, ` +
-        `COALESCE(?2, ''), COALESCE(?3, ''), COALESCE(?4, ''), COALESCE(?5, ''), ?6, ?7, ?8, ` +
-        `COALESCE(?9, '[]'), ?10) ON CONFLICT (id) DO UPDATE SET ` +
-        named.map((c, i) => `${c} = ${given(i + 2, c)}`).join(", ") +
-        `, updated_at = ?10 WHERE (${named.map((c, i) => given(i + 2, c)).join(", ")}) ` +
-        `IS NOT (${columns})`,
-    ),
-    insertNew: p(
-      `INSERT INTO tickets (id, ${columns}, updated_at) VALUES (?1, ` +
-        `COALESCE(?2, ''), COALESCE(?3, ''), COALESCE(?4, ''), COALESCE(?5, ''), ?6, ?7, ?8, ` +
-        `COALESCE(?9, '[]'), ?10) ON CONFLICT (id) DO NOTHING`,
-    ),
-    transaction<T>(fn: () => T): T {
-      begin.run();
-      try {
-        const value = fn();
-        commit.run();
-        return value;
-      } catch (e) {
-        if (db.isTransaction) rollback.run();
-        throw e;
-      }
-    },
+    upsert: p(insertTicket(upsertChanged())),
+    insertNew: p(insertTicket("DO NOTHING")),
+    transaction: transactionOf(db),
+  };
+}
+
+/** The ticket columns an import writes, besides `id` and `updated_at`. */
+const COLUMNS = "subject, body, queue, priority, state, type, customer, tags";
+
+/**
+ * Inserts a ticket from `(id, subject, body, queue, priority, state, type, customer, tags,
+ * updated_at)`; unset text fields and tags (NULL) get their defaults.
+ */
+function insertTicket(onConflict: string): string {
+  return `INSERT INTO tickets (id, ${COLUMNS}, updated_at) VALUES (?1, ` +
+    `COALESCE(?2, ''), COALESCE(?3, ''), COALESCE(?4, ''), COALESCE(?5, ''), ?6, ?7, ?8, ` +
+    `COALESCE(?9, '[]'), ?10) ON CONFLICT (id) ${onConflict}`;
+}
+
+/**
+ * On an existing id: unset fields (NULL) keep the stored value; an unchanged row is not
+ * rewritten.
+ */
+function upsertChanged(): string {
+  const named = COLUMNS.split(", ");
+  const given = (n: number, c: string) => `COALESCE(?${n}, ${c})`;
+  return "DO UPDATE SET " + named.map((c, i) => `${c} = ${given(i + 2, c)}`).join(", ") +
+    `, updated_at = ?10 WHERE (${named.map((c, i) => given(i + 2, c)).join(", ")}) ` +
+    `IS NOT (${COLUMNS})`;
+}
+
+/** Runs `fn` in one `BEGIN IMMEDIATE` transaction of `db`: all of it is written, or none. */
+function transactionOf(db: DatabaseSync): <T>(fn: () => T) => T {
+  const begin = db.prepare("BEGIN IMMEDIATE");
+  const commit = db.prepare("COMMIT");
+  const rollback = db.prepare("ROLLBACK");
+  return <T>(fn: () => T): T => {
+    begin.run();
+    try {
+      const value = fn();
+      commit.run();
+      return value;
+    } catch (e) {
+      if (db.isTransaction) rollback.run();
+      throw e;
+    }
   };
 }

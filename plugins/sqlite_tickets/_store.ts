@@ -7,15 +7,15 @@
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { Ticket, TicketChanges, TicketNote, TicketSystem } from "../../plugin.ts";
 import { type ChangeContext, writeChanges, writeMark, writeNote } from "./_changes.ts";
-import { checkChanges, checkName, checkNote, checkSearch } from "./_checks.ts";
+import { checkAction, checkChanges, checkName, checkNote, checkSearch } from "./_checks.ts";
 import { storeError, unknownTicket } from "./_errors.ts";
-import { importFormat, type ImportResult, importText } from "./_import.ts";
+import { importFormat, type ImportResult, importText } from "./_import_text.ts";
 import type { ImportFormat } from "./_records.ts";
-import { type HistoryDbRow, revertRows } from "./_revert.ts";
+import { type HistoryDbRow, revertRows } from "./_revert_rows.ts";
 import { historyQuery, revertQuery, searchQuery } from "./_queries.ts";
 import { openDatabase } from "./_schema.ts";
 import { prepareStatements, type Statements } from "./_statements.ts";
-import { readTicket, type TicketRow, ticketRow } from "./_tickets.ts";
+import { readTicket, type TicketRow, ticketRow } from "./_ticket_rows.ts";
 import type {
   ApplyAction,
   ApplyResult,
@@ -138,7 +138,7 @@ export class TicketStore implements TicketSystem {
    * @throws {Deno.errors.NotFound} When there is no ticket with that id.
    */
   apply(id: string, action: ApplyAction): ApplyResult {
-    const checked = this.#action(id, action);
+    const checked = checkAction(id, action);
     const ctx = this.#context(checked.run);
     return this.#write(() =>
       this.#sql.transaction(() => {
@@ -240,27 +240,6 @@ export class TicketStore implements TicketSystem {
   /** Closes the database. */
   [Symbol.dispose](): void {
     if (this.#db.isOpen) this.#db.close();
-  }
-
-  #action(id: string, action: ApplyAction) {
-    const verb = action?.note && !action.changes ? "add a note to" : "update";
-    checkName(id, { action: `${verb} ticket`, name: "id" });
-    if (action === null || typeof action !== "object") {
-      throw new TypeError(
-        "Cannot update ticket: expected an action like { changes, note, mark, run }",
-      );
-    }
-    return {
-      verb,
-      changes: action.changes === undefined ? undefined : checkChanges(action.changes),
-      note: action.note === undefined ? undefined : checkNote(action.note),
-      mark: action.mark === undefined
-        ? undefined
-        : checkName(action.mark, { action: "mark ticket", name: "mark" }),
-      run: action.run === undefined
-        ? undefined
-        : checkName(action.run, { action: `${verb} ticket`, name: "run" }),
-    };
   }
 
   #context(run: string | undefined): ChangeContext {

@@ -1,92 +1,109 @@
 /**
- * Ticket rows as stored, and the plain {@linkcode Ticket} objects the store returns.
+ * The `Tickets` service, and how the plugin's pipes reach the store injected into their step.
  *
  * @module
  */
-import type { Ticket, TicketNote } from "../../plugin.ts";
-import type { Statements } from "./_statements.ts";
-
-/** A row of the `tickets` table. */
-export interface TicketRow {
-  id: string;
-  subject: string;
-  body: string;
-  queue: string;
-  priority: string;
-  state: string | null;
-  type: string | null;
-  customer: string | null;
-  /** A JSON list of strings. */
-  tags: string;
-  updated_at: string;
-}
+import { z } from "zod";
+import { defineService, type PipeContext, type ServiceDefinition } from "../../plugin.ts";
+import { TicketStore } from "./_store.ts";
 
 /**
- * Reads one ticket with its notes as a plain object (no null-prototype rows, no optional field
- * set to `undefined`), so it crosses a sandbox boundary as is.
- *
- * @param sql The store's statements.
- * @param row The ticket row, or its id.
- * @returns The ticket, or null when there is no ticket with that id.
- *
- * @example
- * ```ts
- * import { openDatabase } from "./_schema.ts";
- * import { prepareStatements } from "./_statements.ts";
- * import { readTicket } from "./_tickets.ts";
- * import { deepStrictEqual } from "node:assert/strict";
- * const db = openDatabase(":memory:");
- * const sql = prepareStatements(db);
- * sql.upsert.run("1", "Hi", "", "IT", "low", null, null, null, null, "2024-01-01T00:00:00.000Z");
- * deepStrictEqual(readTicket(sql, "1"), {
- *   id: "1", subject: "Hi", body: "", queue: "IT", priority: "low", tags: [], notes: [],
- *   updated_at: "2024-01-01T00:00:00.000Z",
- * });
- * db.close();
- * ```
+ * The `Tickets` service as another plugin's code sees it through `ctx.services`: the methods
+ * of {@linkcode TicketStore}, each async.
  */
-export function readTicket(sql: Statements, row: TicketRow | string): Ticket | null {
-  const r = typeof row === "string" ? ticketRow(sql, row) : row;
-  if (!r) return null;
-  const notes: TicketNote[] = sql.notes.all(r.id).map((n) => ({
-    body: String(n.body),
-    ...(n.subject === null ? {} : { subject: String(n.subject) }),
-    ...(n.author === null ? {} : { author: String(n.author) }),
-    created_at: String(n.created_at),
-  }));
-  return {
-    id: r.id,
-    subject: r.subject,
-    body: r.body,
-    queue: r.queue,
-    priority: r.priority,
-    ...(r.state === null ? {} : { state: r.state }),
-    ...(r.type === null ? {} : { type: r.type }),
-    ...(r.customer === null ? {} : { customer: r.customer }),
-    tags: JSON.parse(r.tags),
-    notes,
-    updated_at: r.updated_at,
-  };
+export type TicketsService = {
+  [K in "search" | "get" | "update" | "addNote" | "apply" | "importFile" | "history" | "revert"]: (
+    ...args: Parameters<TicketStore[K]>
+  ) => Promise<Awaited<ReturnType<TicketStore[K]>>>;
+};
+
+/** The `Tickets` params that have a default: the plugin's `defaults`. */
+export interface TicketsDefaults {
+  /** Who the history names for changes. */
+  actor: string;
 }
 
+/** `Tickets` params with every default applied. */
+type TicketsParams = z.output<ReturnType<typeof ticketsParams>>;
+
 /**
- * Reads one row of the `tickets` table.
+ * Defines the ticket store service.
  *
- * @param sql The store's statements.
- * @param id The ticket id.
- * @returns The row, or undefined.
+ * @param defaults The values of the params a config leaves out.
+ * @returns The `Tickets` service.
  *
  * @example
  * ```ts
- * import { openDatabase } from "./_schema.ts";
- * import { prepareStatements } from "./_statements.ts";
- * import { ticketRow } from "./_tickets.ts";
+ * import { defineTicketsService } from "./_tickets.ts";
  * import { strictEqual } from "node:assert/strict";
- * const db = openDatabase(":memory:");
- * strictEqual(ticketRow(prepareStatements(db), "x"), undefined);
- * db.close();
+ * strictEqual(defineTicketsService({ actor: "otai" }).name, "Tickets");
  * ```
  */
-export function ticketRow(sql: Statements, id: string): TicketRow | undefined {
-  return sql.ticket.get(id) as TicketRow | undefined;
+export function defineTicketsService(defaults: TicketsDefaults): ServiceDefinition<TicketsParams> {
+  return defineService<TicketsParams>({
+    kind: "service",
+    name: "Tickets",
+    description: "Tickets in a SQLite file, with change history, undo and processed markers",
+    params: ticketsParams(defaults),
+    create(params) {
+      return new TicketStore(params.path, {
+        actor: params.actor,
+        ...(params.run === undefined ? {} : { run: params.run }),
+      });
+    },
+  });
+}
+
+function ticketsParams(defaults: TicketsDefaults) {
+  return z.object({
+    path: z.string().min(1),
+    actor: z.string().min(1).default(defaults.actor),
+    run: z.string().min(1).optional(),
+  });
+}
+
+/**
+ * The ticket store injected into a step as `tickets`.
+ *
+ * @param ctx The pipe context.
+ * @returns The store, as {@linkcode TicketsService}.
+ * @throws {Error} When the step injects no `tickets`, saying how to inject one.
+ *
+ * @example
+ * ```ts
+ * import { ticketStore } from "./_tickets.ts";
+ * import { throws } from "node:assert/strict";
+ * const ctx = { services: {}, step: { id: "load", runner: "r" } };
+ * throws(() => ticketStore(ctx as never), /no ticket store is injected as "tickets"/);
+ * ```
+ */
+export function ticketStore<P>(ctx: PipeContext<P>): TicketsService {
+  const service = ctx.services.tickets;
+  if (!service) {
+    throw new Error(
+      `Cannot run step "${ctx.step.id}": no ticket store is injected as "tickets"; add ` +
+        "injects: { tickets: <id of a sqlite-tickets:Tickets service> } to the step",
+    );
+  }
+  return service as unknown as TicketsService;
+}
+
+/**
+ * A copy of an object without the keys whose value is undefined, so that optional params are
+ * passed on only when given.
+ *
+ * @param value The object.
+ * @returns The copy.
+ *
+ * @example
+ * ```ts
+ * import { defined } from "./_tickets.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * deepStrictEqual(defined({ run: "r1", since: undefined }), { run: "r1" });
+ * ```
+ */
+export function defined<T extends object>(
+  value: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as never;
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Ticket, TicketChanges, TicketNote, TicketSearch } from "../../plugin.ts";
-import type { RevertCounts } from "./_revert.ts";
+import type { RevertCounts } from "./_revert_rows.ts";
 
 /** A `search()` query: the {@linkcode TicketSearch} filters, plus `unprocessed`. */
 export interface TicketQuery extends TicketSearch {

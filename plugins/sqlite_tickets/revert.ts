@@ -42,6 +42,31 @@ export interface MainOutput {
  * ```
  */
 export function main(args: string[], output: MainOutput = console_()): number {
+  const parsed = parse(args, output);
+  if (typeof parsed === "number") return parsed;
+  const { path, flags } = parsed;
+  try {
+    using store = new TicketStore(path, { actor: flags.actor });
+    if (flags.run === undefined && flags.since === undefined) {
+      listRuns(store, output);
+      return 0;
+    }
+    return revert(store, flags, output);
+  } catch (e) {
+    output.err((e as Error).message);
+    return 1;
+  }
+}
+
+/** The command line's flags. */
+interface Flags {
+  run?: string | undefined;
+  since?: string | undefined;
+  actor: string;
+}
+
+/** The db file and the flags, or the exit code when the command line says not to go on. */
+function parse(args: string[], output: MainOutput): { path: string; flags: Flags } | number {
   let parsed;
   try {
     parsed = parseArgs({
@@ -67,42 +92,35 @@ export function main(args: string[], output: MainOutput = console_()): number {
     output.err(`${positionals.length ? "Pass one db file" : "Pass the db file"}\n\n${USAGE}`);
     return 2;
   }
-  const path = positionals[0]!;
-  try {
-    using store = new TicketStore(path, { actor: values.actor });
-    if (values.run === undefined && values.since === undefined) {
-      listRuns(store, output);
-      return 0;
-    }
-    const query = {
-      ...(values.run === undefined ? {} : { run: values.run }),
-      ...(values.since === undefined ? {} : { since: values.since }),
-    };
-    const r = store.revert(query);
-    const what = values.run === undefined ? "" : ` of run "${values.run}"`;
-    const since = values.since === undefined ? "" : ` since ${values.since}`;
-    if (!r.reverted && !r.conflicts) {
-      output.err(
-        `Nothing to revert: no changes${what}${since} are recorded; leave out --run and ` +
-          "--since to list the runs",
-      );
-      return 1;
-    }
-    output.out(
-      `Reverted ${r.reverted} change${r.reverted === 1 ? "" : "s"}${what}${since} on ` +
-        `${r.tickets} ticket${r.tickets === 1 ? "" : "s"}; recorded as run "${r.run}"`,
+  return { path: positionals[0]!, flags: values };
+}
+
+/** Undoes what the flags name and says what it did; returns the exit code. */
+function revert(store: TicketStore, flags: Flags, output: MainOutput): number {
+  const r = store.revert({
+    ...(flags.run === undefined ? {} : { run: flags.run }),
+    ...(flags.since === undefined ? {} : { since: flags.since }),
+  });
+  const what = flags.run === undefined ? "" : ` of run "${flags.run}"`;
+  const since = flags.since === undefined ? "" : ` since ${flags.since}`;
+  if (!r.reverted && !r.conflicts) {
+    output.err(
+      `Nothing to revert: no changes${what}${since} are recorded; leave out --run and ` +
+        "--since to list the runs",
     );
-    if (r.conflicts) {
-      output.out(
-        `Left ${r.conflicts} change${r.conflicts === 1 ? "" : "s"} alone: the value was ` +
-          "changed again afterwards by another run",
-      );
-    }
-    return 0;
-  } catch (e) {
-    output.err((e as Error).message);
     return 1;
   }
+  output.out(
+    `Reverted ${r.reverted} change${r.reverted === 1 ? "" : "s"}${what}${since} on ` +
+      `${r.tickets} ticket${r.tickets === 1 ? "" : "s"}; recorded as run "${r.run}"`,
+  );
+  if (r.conflicts) {
+    output.out(
+      `Left ${r.conflicts} change${r.conflicts === 1 ? "" : "s"} alone: the value was ` +
+        "changed again afterwards by another run",
+    );
+  }
+  return 0;
 }
 
 function listRuns(store: TicketStore, output: MainOutput): void {

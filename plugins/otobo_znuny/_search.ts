@@ -1,0 +1,36 @@
+/**
+ * The `Search` pipe.
+ *
+ * @module
+ */
+import { z } from "zod";
+import { definePipe } from "../../plugin.ts";
+import { ticketSystem } from "./_tickets.ts";
+
+/** Searches tickets. */
+export const searchPipe = definePipe({
+  kind: "pipe",
+  name: "Search",
+  description: "Searches tickets by queue, state and change time: { tickets, count }",
+  params: z.strictObject({
+    queue: z.string().min(1).optional(),
+    state: z.string().min(1).optional(),
+    since: z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
+      error: "must be an ISO 8601 time, e.g. 2025-03-01T00:00:00Z",
+    }).optional(),
+    limit: z.number().int().min(1).max(1000).default(50),
+    offset: z.number().int().min(0).default(0),
+  }),
+  async run(ctx) {
+    const { queue, state, since, limit, offset } = ctx.params;
+    const query = {
+      limit,
+      offset,
+      ...(queue ? { queue } : {}),
+      ...(state ? { state } : {}),
+      ...(since ? { since } : {}),
+    };
+    const tickets = await ticketSystem(ctx).search!(query) as unknown[];
+    return { tickets, count: tickets.length };
+  },
+});
