@@ -80,6 +80,10 @@ export function checkManifest(
   const seen = new Set<string>();
   const injectables = Array.isArray(m.injectables) ? m.injectables : [];
   for (const [n, i] of injectables.entries()) {
+    if (i === null || typeof i !== "object") {
+      problems.push(`injectables[${n}] is not an object`);
+      continue;
+    }
     if (i.kind !== "pipe" && i.kind !== "service") {
       problems.push(`injectables[${n}].kind must be "pipe" or "service", got ${show(i.kind)}`);
     }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { HostMessage, SandboxMessage } from "./protocol.ts";
+import type { HostMessage } from "./protocol.ts";
 import type { Isolation, PermissionSet } from "../../core/contract.ts";
 
 /** One life of a plugin's code, however it is confined. */
@@ -14,10 +14,10 @@ export interface Channel {
   terminate(): void;
 }
 
-/** What a channel reports to its sandbox. */
+/** What a channel reports to its sandbox (the batch as received: checked by the sandbox). */
 export interface ChannelEvents {
   /** A batch from the plugin side. */
-  message(batch: SandboxMessage[]): void;
+  message(batch: unknown): void;
   /** The plugin side died; `reason` says how. */
   exit(reason: string): void;
 }

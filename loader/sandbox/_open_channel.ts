@@ -19,19 +19,20 @@ export async function openChannel(
   const loaded = new Promise<{ manifest?: ManifestDescription; error?: Error }>((r) => settle = r);
   let ready = false;
   const startup: ChannelEvents = {
-    message(batch: SandboxMessage[]) {
+    message(batch: unknown) {
       if (ready) return events.message(batch);
-      const first = batch[0];
-      if (first?.t === "ready") {
+      const first = Array.isArray(batch) ? batch[0] as SandboxMessage | undefined : undefined;
+      if (first?.t === "ready" && first.manifest !== null && typeof first.manifest === "object") {
         ready = true;
         settle({ manifest: first.manifest });
-        if (batch.length > 1) events.message(batch.slice(1));
+        if ((batch as unknown[]).length > 1) events.message((batch as unknown[]).slice(1));
       } else if (first?.t === "crash") {
         settle({
           error: Object.assign(new Error(first.error.message), { name: first.error.name }),
         });
       } else if (first?.t === "invalid") {
-        settle({ error: new InvalidManifestError(first.problems, first.manifest) });
+        const problems = Array.isArray(first.problems) ? first.problems.map(String) : [];
+        settle({ error: new InvalidManifestError(problems, first.manifest) });
       }
     },
     exit(reason) {

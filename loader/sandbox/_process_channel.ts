@@ -1,4 +1,3 @@
-import type { SandboxMessage } from "./protocol.ts";
 import type { PermissionSet } from "../../core/contract.ts";
 import { FrameError, readFrames, writeFrame } from "./_frames.ts";
 import { errorLine } from "../deno_stderr.ts";
@@ -75,7 +74,7 @@ async function readReplies(
   end: (reason: string) => void,
 ): Promise<void> {
   try {
-    for await (const batch of readFrames<SandboxMessage[]>(child.stdout, maxBytes)) {
+    for await (const batch of readFrames<unknown>(child.stdout, maxBytes)) {
       events.message(batch);
     }
   } catch (e) {

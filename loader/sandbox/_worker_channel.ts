@@ -1,4 +1,3 @@
-import type { SandboxMessage } from "./protocol.ts";
 import { type Channel, type ChannelEvents, type ChannelOptions, entrySource } from "./_channel.ts";
 
 /** A Worker under Deno's permission options (the default isolation). */
@@ -10,7 +9,7 @@ export function workerChannel(options: ChannelOptions, events: ChannelEvents): C
     name: options.url,
     deno: { permissions: options.permissions },
   });
-  worker.onmessage = (e: MessageEvent<SandboxMessage[]>) => events.message(e.data);
+  worker.onmessage = (e: MessageEvent<unknown>) => events.message(e.data);
   worker.onerror = (e) => {
     e.preventDefault();
     events.exit(e.message.replace(/^Uncaught (\(in promise\) )?/, ""));

@@ -13,6 +13,7 @@ import { formatMs } from "../../core/duration.ts";
 import type { Channel, StartOptions } from "./_channel.ts";
 import { passOn, withRawFields } from "./_raw_fields.ts";
 import { ScopeCache } from "./_scopes.ts";
+import { checkMessage } from "./_check_message.ts";
 import { openChannel } from "./_open_channel.ts";
 export { InvalidManifestError } from "./_open_channel.ts";
 
@@ -28,6 +29,8 @@ export interface SandboxOptions extends StartOptions {
   killAfterMs?: number;
 }
 
+const BROKE = "the plugin broke the sandbox protocol";
+
 /** The error name of a request that a stopped sandbox never received (safe to send again). */
 export const NOT_SENT = "NotSent";
 
@@ -42,8 +45,13 @@ export class PluginSandbox implements PluginRuntime {
   #scopes = new ScopeCache();
   /** Requests held back while a timed-out pipe may still be running (see `run`). */
   #held: (HostMessage & { id: number })[] | undefined;
-  /** Requests in flight (runs, and creations as negative ids), with the services each may call. */
+  /**
+   * Who may call which services: runs in flight by their id, and service instances (by the
+   * negative id of their creation) while they are being created or are handling a call.
+   */
   #grants = new Map<number, ReadonlySet<string>>();
+  /** Each service instance's creation grant, and how many of its calls are in flight. */
+  #instances = new Map<string, { origin: number; services: ReadonlySet<string>; busy: number }>();
 
   private constructor(options: SandboxOptions) {
     this.#options = options;
@@ -84,15 +92,22 @@ export class PluginSandbox implements PluginRuntime {
     services: Record<string, string>,
   ): Promise<void> {
     const id = this.#nextId++;
-    this.#grants.set(-id, new Set(Object.values(services)));
+    const granted = new Set(Object.values(services));
+    this.#grants.set(-id, granted);
     const { outcome } = await this.#request({ t: "create", id, name, instance, params, services });
+    this.#grants.delete(-id);
     if (outcome.status === "failed") throw rebuild(outcome.error);
+    this.#instances.set(instance, { origin: -id, services: granted, busy: 0 });
   }
 
   /** Calls a method of a service instance that lives in this sandbox. */
   async invoke(instance: string, method: string, args: unknown[]): Promise<unknown> {
     const msg = { t: "invoke", id: this.#nextId++, instance, method, args } as const;
-    const { outcome } = await this.#request(msg);
+    const target = this.#instances.get(instance);
+    if (target && target.busy++ === 0) this.#grants.set(target.origin, target.services);
+    const { outcome } = await this.#request(msg).finally(() => {
+      if (target && --target.busy === 0) this.#grants.delete(target.origin);
+    });
     if (outcome.status === "failed") throw rebuild(outcome.error);
     return outcome.status === "succeeded" ? outcome.data : undefined;
   }
@@ -221,8 +236,13 @@ export class PluginSandbox implements PluginRuntime {
     this.#channel.post(this.#outbox.splice(0));
   }
 
-  #receive(batch: SandboxMessage[]): void {
-    for (const msg of batch) {
+  #receive(batch: unknown): void {
+    if (!Array.isArray(batch)) return this.#died(`${BROKE}: it sent something that is not a batch`);
+    for (const value of batch) {
+      if (this.#dead) return;
+      const checked = checkMessage(value, this.#options.maxResultBytes ?? 64_000_000);
+      if ("violation" in checked) return this.#died(`${BROKE}: ${checked.violation}`);
+      const msg = checked.message;
       if (msg.t === "done") {
         const resolve = this.#pending.get(msg.id);
         this.#pending.delete(msg.id);

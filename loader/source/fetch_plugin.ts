@@ -17,12 +17,24 @@ export interface PluginGraph {
   jsrVersion?: string;
   /** `sha256-<hex>` over every module of the graph (specifier and content). */
   integrity: string;
-  /** Every module: URL and size in bytes. */
-  modules: { specifier: string; size: number }[];
+  /** Every module of the graph. */
+  modules: GraphModule[];
   /** Redirects Deno followed, from → to. */
   redirects: Record<string, string>;
   /** Total size of the graph in bytes. */
   totalBytes: number;
+}
+
+/** One module of a plugin's graph. */
+export interface GraphModule {
+  /** Its URL (`file:`, `https:`, `npm:`, ...). */
+  specifier: string;
+  /** Its size in bytes. */
+  size: number;
+  /** Where its content is on disk (the file itself, or Deno's cached copy). */
+  local?: string;
+  /** The modules it imports at run time (statically, or by a literal dynamic import). */
+  dependencies: string[];
 }
 
 /** Options for {@linkcode fetchPluginGraph}. */
@@ -69,8 +81,7 @@ export async function fetchPluginGraph(
     throw new FetchError(explain(specifier, failed.error!, options.offline === true));
   }
   const redirects = info.redirects ?? {};
-  let resolvedUrl = specifier;
-  for (let i = 0; i < 20 && redirects[resolvedUrl]; i++) resolvedUrl = redirects[resolvedUrl]!;
+  const resolvedUrl = follow(redirects, specifier);
   const totalBytes = modules.reduce((n, m) => n + (m.size ?? 0), 0);
   const maxBytes = options.maxBytes ?? 20_000_000;
   if (totalBytes > maxBytes) {
@@ -83,7 +94,14 @@ export async function fetchPluginGraph(
     specifier,
     resolvedUrl,
     integrity: await graphIntegrity(specifier, info),
-    modules: modules.map((m) => ({ specifier: m.specifier, size: m.size ?? 0 })),
+    modules: modules.map((m) => ({
+      specifier: m.specifier,
+      size: m.size ?? 0,
+      ...(m.local ? { local: m.local } : {}),
+      dependencies: (m.dependencies ?? []).flatMap((d) =>
+        d.code?.specifier ? [follow(redirects, d.code.specifier)] : []
+      ),
+    })),
     redirects,
     totalBytes,
   };
@@ -96,7 +114,13 @@ export async function fetchPluginGraph(
 
 /** What `deno info --json` says of a graph (the fields otai reads). */
 interface DenoInfo {
-  modules?: { specifier: string; local?: string; size?: number; error?: string }[];
+  modules?: {
+    specifier: string;
+    local?: string;
+    size?: number;
+    error?: string;
+    dependencies?: { code?: { specifier?: string } }[];
+  }[];
   redirects?: Record<string, string>;
   packages?: Record<string, string>;
   npmPackages?: Record<string, unknown>;
@@ -165,6 +189,13 @@ async function graphIntegrity(specifier: string, info: DenoInfo): Promise<string
   for (const [name, id] of Object.entries(info.npmPackages ?? {})) lines.push(`npm ${name} ${id}`);
   lines.sort();
   return `sha256-${sha256Hex(lines.join("\n"))}`;
+}
+
+/** Where a specifier ends up after the redirects Deno followed. */
+function follow(redirects: Record<string, string>, specifier: string): string {
+  let url = specifier;
+  for (let i = 0; i < 20 && redirects[url]; i++) url = redirects[url]!;
+  return url;
 }
 
 function sha256Hex(data: string | Uint8Array): string {

@@ -8,7 +8,7 @@
 import type { HostMessage, RunMessage, SandboxMessage } from "../protocol.ts";
 import type { Injectable, PluginLogger, ServiceProxy } from "../../../core/types.ts";
 import type { Outcome, StepStates } from "../../../core/contract.ts";
-import { checkPlainData } from "./_plain_data.ts";
+import { checkPlainData } from "../_plain_data.ts";
 import { describe, describeProblems } from "./_describe_manifest.ts";
 import { issuesOf, parseParams, setAt, unwire, wire } from "./_wire.ts";
 

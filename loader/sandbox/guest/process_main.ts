@@ -1,18 +1,21 @@
 /**
  * The entry of a plugin subprocess (`isolation: process`): serves the host over length-framed
- * JSON on stdin and stdout. Console output of plugin code goes to the host's log instead, so it
- * cannot corrupt the frames.
+ * JSON on stdin and stdout, which it takes before locking the sandbox down (see `_harden.ts`),
+ * so plugin code can neither read the host's requests nor write into its replies. Console
+ * output and writes to stdout or stderr go to the plugin's log.
  *
  * @module
  */
 import type { HostMessage, SandboxMessage } from "../protocol.ts";
 import { PluginServer, type ServerOptions } from "./plugin_server.ts";
-import { guardExits } from "./_guards.ts";
+import { hardenGuest } from "./_harden.ts";
 import { readFrames, writeFrame } from "../_frames.ts";
 
 let server: PluginServer | undefined;
 const realExit = Deno.exit.bind(Deno);
-const post = (batch: SandboxMessage[]) => writeFrame(Deno.stdout, batch);
+const stdout = Deno.stdout;
+const requests = Deno.stdin.readable;
+const post = (batch: SandboxMessage[]) => writeFrame(stdout, batch);
 globalThis.addEventListener("unhandledrejection", (e) => {
   e.preventDefault();
   report(e.reason);
@@ -21,21 +24,7 @@ globalThis.addEventListener("error", (e) => {
   e.preventDefault();
   report(e.error ?? e.message);
 });
-guardExits();
-for (const level of ["log", "info", "debug", "warn", "error"] as const) {
-  console[level] = (...args: unknown[]) =>
-    post([{
-      t: "log",
-      level: level === "warn"
-        ? "warning"
-        : level === "error"
-        ? "error"
-        : level === "debug"
-        ? "debug"
-        : "info",
-      message: args.map((a) => (typeof a === "string" ? a : Deno.inspect(a))).join(" "),
-    }]);
-}
+hardenGuest((level, message) => post([{ t: "log", level, message }]));
 
 function report(error: unknown): void {
   if (server) server.crash(error, false);
@@ -49,7 +38,7 @@ export async function start(
 ): Promise<void> {
   server = new PluginServer(post, options);
   server.start(mod);
-  for await (const batch of readFrames<HostMessage[]>(Deno.stdin.readable, Infinity)) {
+  for await (const batch of readFrames<HostMessage[]>(requests, Infinity)) {
     server.receive(batch);
   }
   // The host closed the pipe: it is done with this plugin (timers the plugin left running

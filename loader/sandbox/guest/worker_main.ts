@@ -1,17 +1,18 @@
 /// <reference lib="deno.worker" />
 /**
  * The entry of a plugin Worker: installed before the plugin module evaluates (it is imported
- * first), it catches errors nobody caught, keeps plugin code from closing the sandbox behind the
- * host's back, and serves the host over Worker messages.
+ * first), it locks the sandbox down (see `_harden.ts`), catches errors nobody caught, and
+ * serves the host over Worker messages. Console output goes to the plugin's log.
  *
  * @module
  */
 import type { HostMessage, SandboxMessage } from "../protocol.ts";
 import { PluginServer, type ServerOptions } from "./plugin_server.ts";
-import { guardExits } from "./_guards.ts";
+import { hardenGuest } from "./_harden.ts";
 
 let server: PluginServer | undefined;
-const post = (batch: SandboxMessage[]) => self.postMessage(batch);
+const postMessage = self.postMessage.bind(self);
+const post = (batch: SandboxMessage[]) => postMessage(batch);
 self.addEventListener("unhandledrejection", (e) => {
   e.preventDefault();
   report(e.reason);
@@ -20,7 +21,14 @@ self.addEventListener("error", (e) => {
   e.preventDefault();
   report(e.error ?? e.message);
 });
-guardExits();
+hardenGuest((level, message) => post([{ t: "log", level, message }]));
+Object.defineProperty(globalThis, "postMessage", {
+  value: () => {
+    throw new Error("postMessage is not allowed in a plugin; return data from run()");
+  },
+  writable: false,
+  configurable: false,
+});
 
 function report(error: unknown): void {
   if (server) server.crash(error, false);
