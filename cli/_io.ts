@@ -1,6 +1,7 @@
-/** Values never to be shown: `${VAR}` values and granted environment variables. */
-export const secrets: Set<string> = new Set();
+import { Secrets } from "../core/secrets.ts";
 
+/** Values never to be shown: `${VAR}` values and granted environment variables. */
+export const secrets: Secrets = new Secrets();
 /** Writes text to stdout in full and returns `code`, for `return print(text, 0)`. */
 export function print(text: string, code: number): number {
   const bytes = new TextEncoder().encode(text);

@@ -1,3 +1,4 @@
+import { escapeControl } from "./_text.ts";
 import type { Progress, RunnerResult } from "../core/engine/engine.ts";
 import type { OpenConfig } from "../loader/open_config.ts";
 import { PERMISSION_NAMES } from "../core/permissions.ts";
@@ -134,7 +135,9 @@ export function reports(results: RunnerResult[]): string {
   for (const r of results) {
     for (const s of r.steps) {
       const report = (s.data as { report?: unknown } | undefined)?.report;
-      if (typeof report === "string" && report.trim()) out += `\n${report.trimEnd()}\n`;
+      if (typeof report === "string" && report.trim()) {
+        out += `\n${escapeControl(report.trimEnd(), { lines: true })}\n`;
+      }
     }
   }
   return out;
@@ -197,7 +200,7 @@ function detail(s: RunnerResult["steps"][number]): string {
 }
 
 function oneLine(text: string): string {
-  const line = text.split("\n")[0]!;
+  const line = escapeControl(text.split("\n")[0]!);
   return line.length > 120 ? line.slice(0, 117) + "..." : line;
 }
 

@@ -1,28 +1,37 @@
 import { commandLine } from "../loader/host_flags.ts";
 
-const FLAG = "--unstable-worker-options";
+const WORKER_OPTIONS = "--unstable-worker-options";
+const CACHED_ONLY = "--cached-only";
 const MARK = "OTAI_SANDBOX_REEXEC";
 
 /**
  * Plugin sandboxes need Deno's `--unstable-worker-options`, which a remote main module
- * (`deno run -A jsr:@otai/cli`) does not get from any deno.json. Without it, creating a
- * sandbox would end the process, so otai runs itself again with the flag added to the same
- * command line.
+ * (`deno run -A jsr:@otai/cli`) does not get from any deno.json; Worker sandboxes also need the
+ * host to run `--cached-only`, so that their module loader fetches nothing. Without them, otai
+ * runs itself again with the flags added to the same command line (its own modules are in the
+ * cache by then).
  *
+ * @param needsCachedOnly Whether a plugin of the config runs in a Worker sandbox.
  * @returns The child's exit code when it re-ran itself, or undefined to go on in this process.
  */
-export async function reexecWithWorkerOptions(): Promise<number | undefined> {
+export async function reexecWithWorkerOptions(
+  needsCachedOnly = false,
+): Promise<number | undefined> {
   if (Deno.env.get(MARK)) {
     exitWithParent();
     return undefined;
   }
-  if (hasFlag()) return undefined;
+  const missing = [WORKER_OPTIONS, ...(needsCachedOnly ? [CACHED_ONLY] : [])].filter((f) =>
+    !hasFlag(f)
+  );
+  if (!missing.length) return undefined;
   const argv = commandLine();
   let args: string[];
   const run = argv.indexOf("run");
-  if (run >= 1 && run <= 2) args = [...argv.slice(1, run + 1), FLAG, ...argv.slice(run + 1)];
-  else if (argv.length === 0 && hasAll()) args = ["run", "-A", FLAG, Deno.mainModule, ...Deno.args];
-  // The command line cannot be read, and this process does not hold every permission: running
+  if (run >= 1 && run <= 2) args = [...argv.slice(1, run + 1), ...missing, ...argv.slice(run + 1)];
+  else if (argv.length === 0 && hasAll()) {
+    args = ["run", "-A", ...missing, Deno.mainModule, ...Deno.args];
+  } // The command line cannot be read, and this process does not hold every permission: running
   // again with -A would widen them. Go on; if the flag is missing, Deno says so itself.
   else return undefined;
   const child = new Deno.Command(Deno.execPath(), {
@@ -58,8 +67,8 @@ function exitWithParent(): void {
   })();
 }
 
-/** Whether Deno itself got the flag (not the script: its arguments are `Deno.args`). */
-function hasFlag(): boolean {
+/** Whether Deno itself got a flag (not the script: its arguments are `Deno.args`). */
+function hasFlag(flag: string): boolean {
   const argv = commandLine();
-  return argv.slice(0, argv.length - Deno.args.length).some((a) => a === FLAG);
+  return argv.slice(0, argv.length - Deno.args.length).some((a) => a === flag);
 }

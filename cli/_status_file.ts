@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import type { RunnerResult } from "../core/engine/engine.ts";
 import type { OpenConfig } from "../loader/open_config.ts";
+import type { Secrets } from "../core/secrets.ts";
 
 /** What a running `otai run` last knew about its plugins and runners. */
 export interface StatusFile {
@@ -21,7 +22,11 @@ const NAME = "otai.status.json";
  * `otai plugins list` can show a running otai's quarantined plugins. Failing to write is not an
  * error: the directory may be read-only.
  */
-export function writeStatus(app: OpenConfig, last: Map<string, RunnerResult>): void {
+export function writeStatus(
+  app: OpenConfig,
+  last: Map<string, RunnerResult>,
+  secrets: Secrets,
+): void {
   const status: StatusFile = {
     written_at: new Date().toISOString(),
     pid: Deno.pid,
@@ -37,7 +42,7 @@ export function writeStatus(app: OpenConfig, last: Map<string, RunnerResult>): v
     ),
   };
   try {
-    Deno.writeTextFileSync(NAME, JSON.stringify(status, null, 2) + "\n");
+    Deno.writeTextFileSync(NAME, JSON.stringify(secrets.redactValue(status), null, 2) + "\n");
   } catch { /* read-only directory: no status file */ }
 }
 

@@ -1,5 +1,5 @@
 import { openConfig } from "../loader/open_config.ts";
-import { redact } from "./_logging.ts";
+import { escapeControl } from "./_text.ts";
 import { checkReport } from "./_output.ts";
 import { print, secrets } from "./_io.ts";
 import type { Modes } from "./_args.ts";
@@ -11,7 +11,7 @@ import type { Modes } from "./_args.ts";
  */
 export async function check(file: string, json: boolean, modes: Modes): Promise<number> {
   using app = await openConfig(file, { chdir: true, ...modes });
-  app.secrets.forEach((s) => secrets.add(s));
+  secrets.addAll(app.secrets);
   if (json) {
     const doc = {
       config: file,
@@ -34,9 +34,10 @@ export async function check(file: string, json: boolean, modes: Modes): Promise<
       runners: app.plan.runners.map((r) => ({ id: r.id, steps: r.steps.map((s) => s.id) })),
     };
     return print(
-      redact(JSON.stringify(doc, null, 2), secrets) + "\n",
+      JSON.stringify(secrets.redactValue(doc), null, 2) + "\n",
       app.failedServices.size ? 2 : 0,
     );
   }
-  return print(redact(checkReport(app), secrets), app.failedServices.size ? 2 : 0);
+  const text = escapeControl(secrets.redactText(checkReport(app)), { lines: true });
+  return print(text, app.failedServices.size ? 2 : 0);
 }

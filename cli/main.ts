@@ -1,6 +1,8 @@
 import { API_VERSION } from "../core/api_version.ts";
+import { loadConfig } from "../core/config/load_config.ts";
 import { ConfigError, formatDiagnostic } from "../core/errors.ts";
-import { redact, setupLogging } from "./_logging.ts";
+import { setupLogging } from "./_logging.ts";
+import { escapeControl } from "./_text.ts";
 import { reexecWithWorkerOptions } from "./_reexec.ts";
 import { type CommandLine, parseCommandLine } from "./_args.ts";
 import { print, secrets, usage } from "./_io.ts";
@@ -43,13 +45,24 @@ export async function main(args: string[]): Promise<number> {
   if (line === "help") return print(HELP, 0);
   if (line === "version") return print(`otai ${denoJson.version} (plugin API ${API_VERSION})\n`, 0);
   if ("usage" in line) return usage(line.usage);
-  const child = await reexecWithWorkerOptions();
+  const child = await reexecWithWorkerOptions(await usesWorkers(line));
   if (child !== undefined) return child;
   setupLogging(line.level, line.format, secrets);
   try {
     return await dispatch(line);
   } catch (e) {
     return reportError(e as Error, line);
+  }
+}
+
+/** Whether the config a command opens has a plugin in a Worker sandbox. */
+async function usesWorkers(line: CommandLine): Promise<boolean> {
+  if (line.sub === "info") return false;
+  try {
+    const config = await loadConfig(line.target);
+    return config.plugins.some((p) => p.entry?.isolation === "worker");
+  } catch {
+    return false; // the command itself reports what is wrong with the file
   }
 }
 
@@ -73,15 +86,19 @@ function dispatch({ command, sub, target, json, modes }: CommandLine): Promise<n
 function reportError(e: Error, line: CommandLine): number {
   if (e instanceof ConfigError) {
     for (const d of e.diagnostics) {
-      Deno.stderr.writeSync(new TextEncoder().encode(redact(`${formatDiagnostic(d)}\n`, secrets)));
+      // Continuation lines (a suggested grant) are indented: no line a plugin wrote can pass
+      // for a diagnostic of its own.
+      const line = escapeControl(secrets.redactText(formatDiagnostic(d)), { lines: true })
+        .replaceAll("\n", "\n  ");
+      Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));
     }
     const n = e.diagnostics.length;
     console.error(`${n} problem${n === 1 ? "" : "s"} found in ${line.target}; nothing was run`);
     if (line.debug) console.error(e.stack);
     return e.exitCode;
   }
-  console.error(redact(`otai: ${e.message}`, secrets));
-  if (line.debug) console.error(redact(String(e.stack), secrets));
+  console.error(escapeControl(secrets.redactText(`otai: ${e.message}`)));
+  if (line.debug) console.error(secrets.redactText(String(e.stack)));
   else console.error("(run again with --debug for details)");
   return 1;
 }

@@ -1,4 +1,4 @@
-import { redact } from "./_logging.ts";
+import { escapeControl } from "./_text.ts";
 import { pluginInfoText, pluginListText } from "./_output.ts";
 import { readStatus } from "./_status_file.ts";
 import { fetchConfigPlugins } from "./lock_config.ts";
@@ -59,8 +59,9 @@ export async function pluginList(file: string, json: boolean, modes: Modes): Pro
         }
         : {}),
     }));
-    return print(redact(JSON.stringify(doc, null, 2), secrets) + "\n", failed ? 2 : 0);
+    return print(JSON.stringify(secrets.redactValue(doc), null, 2) + "\n", failed ? 2 : 0);
   }
-  print(redact(pluginListText(statuses, readStatus(file)), secrets), 0);
+  const text = pluginListText(secrets.redactValue(statuses), readStatus(file));
+  print(escapeControl(secrets.redactText(text), { lines: true }), 0);
   return failed ? 2 : 0;
 }

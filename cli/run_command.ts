@@ -1,6 +1,6 @@
 import { openConfig } from "../loader/open_config.ts";
 import type { Progress, RunnerResult } from "../core/engine/engine.ts";
-import { redact } from "./_logging.ts";
+import { escapeControl } from "./_text.ts";
 import { ProgressLine, reports, summaryTable } from "./_output.ts";
 import { writeStatus } from "./_status_file.ts";
 import { print, secrets } from "./_io.ts";
@@ -15,7 +15,7 @@ import type { Modes } from "./_args.ts";
 export async function run(file: string, json: boolean, modes: Modes): Promise<number> {
   const started = Date.now();
   using app = await openConfig(file, { chdir: true, ...modes });
-  app.secrets.forEach((s) => secrets.add(s));
+  secrets.addAll(app.secrets);
   using stop = stopOnSignals();
   let results;
   const progress = Deno.stderr.isTerminal() && !json ? new ProgressLine() : undefined;
@@ -27,7 +27,7 @@ export async function run(file: string, json: boolean, modes: Modes): Promise<nu
       onCycle(r) {
         last.set(r.id, r);
         if (app.plan.runners.some((x) => x.intervalMs !== undefined || x.cron)) {
-          writeStatus(app, last);
+          writeStatus(app, last, secrets);
         }
       },
     });
@@ -35,11 +35,13 @@ export async function run(file: string, json: boolean, modes: Modes): Promise<nu
     progress?.clear();
   }
   const failed = results.some((r) => r.status === "failed");
-  const plugins = app.plugins.map((p) => ({
+  // Redacted as values, before anything is serialized or cut short.
+  results = secrets.redactValue(results);
+  const plugins = secrets.redactValue(app.plugins.map((p) => ({
     prefix: p.prefix,
     isolation: p.isolation,
     ...(p.runtime.health ?? { status: "running", restarts: 0 }),
-  }));
+  })));
   if (json) {
     const doc = {
       config: file,
@@ -48,16 +50,16 @@ export async function run(file: string, json: boolean, modes: Modes): Promise<nu
       runners: results,
       plugins,
     };
-    print(redact(JSON.stringify(doc, null, 2), secrets) + "\n", 0);
+    print(JSON.stringify(doc, null, 2) + "\n", 0);
   } else {
     let text = summaryTable(results, Date.now() - started);
     const troubled = plugins.filter((p) => p.restarts > 0 || p.status !== "running");
     for (const p of troubled) {
-      text += `plugin ${p.prefix}: ${p.status}, restarted ${p.restarts} time(s)` +
-        `${"lastError" in p && p.lastError ? `; last: ${p.lastError}` : ""}\n`;
+      const last = "lastError" in p && p.lastError ? `; last: ${escapeControl(p.lastError)}` : "";
+      text += `plugin ${p.prefix}: ${p.status}, restarted ${p.restarts} time(s)${last}\n`;
     }
     text += reports(results);
-    print(redact(text, secrets), 0);
+    print(secrets.redactText(text), 0);
   }
   return failed ? 1 : 0;
 }

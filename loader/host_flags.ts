@@ -1,8 +1,10 @@
+import { resolve } from "node:path";
+
 /** The working directory otai started in: where Deno looked for deno.json and deno.lock. */
 export const STARTUP_CWD: string = Deno.cwd();
 
-const WITH_VALUE = new Set(["--import-map", "--config", "-c", "--lock"]);
-const ALONE = new Set(["--no-config", "--no-lock", "--no-npm", "--no-remote"]);
+const WITH_VALUE = new Set(["--import-map", "--config", "-c"]);
+const ALONE = new Set(["--no-config", "--no-npm", "--no-remote"]);
 
 /**
  * This process's command line (Linux; it needs all permissions to read), or an empty list when
@@ -41,9 +43,10 @@ export function sandboxModuleFlags(): string[] {
 }
 
 /**
- * The flags of this Deno process that decide how modules resolve (import map, config, lock),
+ * The flags of this Deno process that decide how modules resolve (import map, config; never the lockfile, since otai hashes plugin graphs itself),
  * so that a plugin is fetched in a subprocess exactly as the host's sandboxes will import it.
- * Relative paths in them are relative to {@linkcode STARTUP_CWD}.
+ * Paths in them are made absolute (against {@linkcode STARTUP_CWD}), so the flags mean the
+ * same in a subprocess started anywhere.
  */
 export function hostModuleFlags(): string[] {
   const argv = commandLine();
@@ -54,9 +57,22 @@ export function hostModuleFlags(): string[] {
     const name = a.split("=")[0]!;
     if (ALONE.has(a)) out.push(a);
     else if (WITH_VALUE.has(name)) {
-      if (a.includes("=")) out.push(a);
-      else if (i + 1 < own.length) out.push(a, own[++i]!);
+      const value = a.includes("=") ? a.slice(a.indexOf("=") + 1) : own[++i];
+      if (value !== undefined) out.push(`${name}=${absolute(value)}`);
     }
   }
   return out;
+}
+
+function absolute(value: string): string {
+  return /^[a-z][a-z0-9+.-]*:/i.test(value) ? value : resolve(STARTUP_CWD, value);
+}
+
+/**
+ * Whether this process runs with `--cached-only`: its module loader then fetches nothing, so a
+ * Worker sandbox (which loads code through it) cannot reach the network by importing.
+ */
+export function runsCachedOnly(): boolean {
+  const argv = commandLine();
+  return argv.slice(1, argv.length - Deno.args.length).includes("--cached-only");
 }

@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { CompiledConfig } from "../core/config/compile_config.ts";
 import type { PluginEntry } from "../core/config/schema.ts";
@@ -6,10 +7,11 @@ import type { ManifestInfo } from "../core/manifest.ts";
 import type { Diagnostic } from "../core/errors.ts";
 import type { PluginHandle } from "../core/registry.ts";
 import { SupervisedPlugin } from "./sandbox/supervisor.ts";
-import { sandboxModuleFlags } from "./host_flags.ts";
+import { runsCachedOnly, sandboxModuleFlags } from "./host_flags.ts";
 import { resolveSource, type SourceOptions } from "./source/resolve_source.ts";
 import { readManifest } from "./read_manifest.ts";
-import { beyondHost, grantPermissions } from "./_grant.ts";
+import { beyondHost, checkGrantPaths, grantPermissions } from "./_grant.ts";
+import { graphIntegrity, type PluginGraph } from "./source/fetch_plugin.ts";
 
 /** Hooks from the host into every plugin sandbox. */
 export interface LoadPluginsOptions {
@@ -114,7 +116,23 @@ async function loadOne(
     throw new LoadError(entry.as, (e as Error).message);
   }
   const url = resolved.importSpecifier;
-  const m = await manifestOf(url, entry);
+  const isolation = entry.isolation ?? DEFAULT_ISOLATION;
+  if (isolation === "worker" && !runsCachedOnly()) {
+    throw new LoadError(
+      entry.as,
+      `Cannot load plugin "${entry.as ?? entry.from}" with isolation: worker: Worker sandboxes ` +
+        "load code through this process's module loader, which may fetch from the network " +
+        "unless Deno runs with --cached-only; run it so (the otai command line does), or use " +
+        "isolation: process",
+    );
+  }
+  const where = {
+    isolation,
+    ...(entry.limits?.memory_mb ? { memoryMb: entry.limits.memory_mb } : {}),
+    denoArgs: sandboxModuleFlags(),
+    cwd: fromFileUrl(config.baseUrl),
+  };
+  const m = await manifestOf(url, entry, { ...where, importHosts: resolved.importHosts });
   const prefix = entry.as ?? m.name;
   const granted = grantPermissions({
     name: m.name,
@@ -127,20 +145,27 @@ async function loadOne(
   });
   if ("refusal" in granted) throw new LoadError(prefix, granted.refusal);
   const { effective } = granted;
-  const isolation = entry.isolation ?? "worker";
+  const unsafe = await checkGrantPaths(effective, localFolders(config));
+  if (unsafe) {
+    const at = config.locate(["plugins", index, "permissions"]);
+    throw new LoadError(
+      prefix,
+      `Cannot load plugin "${m.name}": ${unsafe} (${at.file}:${at.line})`,
+    );
+  }
+  const graph = resolved.graph;
   if (isolation === "none") checkUnconfined(entry, m.name, prefix, effective);
   let runtime: SupervisedPlugin;
   try {
     ({ plugin: runtime } = await SupervisedPlugin.start({
       url,
       permissions: effective,
-      isolation,
-      ...(entry.limits?.memory_mb ? { memoryMb: entry.limits.memory_mb } : {}),
+      ...where,
+      env: grantedEnv(effective.env),
       ...(entry.limits?.result_mb ? { maxResultBytes: entry.limits.result_mb * 1e6 } : {}),
       ...(config.killAfterMs ? { killAfterMs: config.killAfterMs } : {}),
-      denoArgs: sandboxModuleFlags(),
-      ...(options.source?.cwd ? { cwd: options.source.cwd } : {}),
       onLog: (level, message, props) => options.onLog?.(prefix, level, message, props),
+      ...(graph ? { verify: () => changedSince(graph) } : {}),
       ...(options.onCall ? { onCall: options.onCall } : {}),
     }));
   } catch (e) {
@@ -159,10 +184,14 @@ async function loadOne(
 }
 
 /** The plugin's checked manifest, read with no permissions. */
-async function manifestOf(url: string, entry: PluginEntry): Promise<ManifestInfo> {
+async function manifestOf(
+  url: string,
+  entry: PluginEntry,
+  where: Parameters<typeof readManifest>[1],
+): Promise<ManifestInfo> {
   let read;
   try {
-    read = await readManifest(url);
+    read = await readManifest(url, where);
   } catch (e) {
     throw new LoadError(
       entry.as,
@@ -178,6 +207,45 @@ async function manifestOf(url: string, entry: PluginEntry): Promise<ManifestInfo
       read.problems.join("; ")
     }`,
   );
+}
+
+/** How plugins are confined when their entry does not say: a subprocess, the mode that holds. */
+export const DEFAULT_ISOLATION = "process";
+
+/** The environment variables a grant lets a plugin read, with their values. */
+function grantedEnv(grant: boolean | string[]): Record<string, string> {
+  const env = Deno.env.toObject();
+  if (grant === true) return env;
+  if (grant === false) return {};
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) =>
+      grant.some((g) => (g.endsWith("*") ? name.startsWith(g.slice(0, -1)) : name === g))
+    ),
+  );
+}
+
+/** The folders of the config's local plugins (their entry modules' directories). */
+function localFolders(config: CompiledConfig): string[] {
+  return config.plugins.flatMap(({ entry }) => {
+    if (!entry || /^(https?|jsr):/.test(entry.from)) return [];
+    const url = entry.from.startsWith("file:")
+      ? new URL(entry.from)
+      : new URL(entry.from, config.baseUrl);
+    return [dirname(fromFileUrl(url))];
+  });
+}
+
+/** Why a plugin's code no longer matches what was vetted, or undefined when it does. */
+async function changedSince(graph: PluginGraph): Promise<string | undefined> {
+  let now: string;
+  try {
+    now = await graphIntegrity(graph.specifier, graph);
+  } catch (e) {
+    return `its code cannot be read any more (${(e as Error).message})`;
+  }
+  return now === graph.integrity
+    ? undefined
+    : "its code changed on disk since it was loaded; review the change, then start otai again";
 }
 
 /** `isolation: none` needs `trusted: true`, and gives nothing this process does not hold. */

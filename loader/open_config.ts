@@ -8,6 +8,7 @@ import { ConfigError, type Diagnostic } from "../core/errors.ts";
 import { orchestrate, type OrchestrateOptions } from "../core/orchestrator.ts";
 import { type Plan, planConfig } from "../core/plan.ts";
 import { type PluginHandle, Registry } from "../core/registry.ts";
+import { grantedEnvValues, Secrets } from "../core/secrets.ts";
 import { loadPlugins } from "./load_plugins.ts";
 import { sourceOptions } from "./source/source_options.ts";
 
@@ -34,8 +35,8 @@ export interface OpenConfig {
   plan: Plan;
   /** The loaded plugins. */
   plugins: PluginHandle[];
-  /** Values from the environment that must never be shown. */
-  secrets: ReadonlySet<string>;
+  /** Values from the environment that must never be shown, with redaction of text and values. */
+  secrets: Secrets;
   /** Services that could not be created (their steps will fail), by id, with the reason. */
   failedServices: ReadonlyMap<string, string>;
   /** Runs every runner until done (or, for scheduled runners, until the signal aborts). */
@@ -83,13 +84,19 @@ export async function openConfig(
     close();
     throw new ConfigError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
   }
+  const secrets = secretsOf(config, loaded.plugins);
+  services.redact = (text) => secrets.redactText(text);
   await services.create(plan.services);
-  const engine = new Engine({ locate: config.locate, services });
+  const engine = new Engine({
+    locate: config.locate,
+    services,
+    redact: (text) => secrets.redactText(text),
+  });
   return {
     file,
     plan,
     plugins: loaded.plugins,
-    secrets: secretsOf(config, loaded.plugins),
+    secrets,
     failedServices: services.failed(),
     run: (opts) => orchestrate(engine, plan.runners, opts),
     close,
@@ -127,15 +134,13 @@ function register(plugins: PluginHandle[], config: CompiledConfig, problems: Dia
   return registry;
 }
 
-/** Values from `${VAR}` and of environment variables granted to plugins (tokens, passwords). */
-function secretsOf(config: CompiledConfig, plugins: PluginHandle[]): Set<string> {
-  const secrets = new Set(config.secrets);
-  for (const p of plugins) {
-    if (!Array.isArray(p.effective.env)) continue;
-    for (const name of p.effective.env) {
-      const value = name.includes("*") ? undefined : Deno.env.get(name);
-      if (value && value.length >= 4) secrets.add(value);
-    }
-  }
+/**
+ * Values from `${VAR}` and of the environment variables granted to plugins, by name, by a
+ * `PREFIX_*` pattern or by `env: true` (tokens, passwords).
+ */
+function secretsOf(config: CompiledConfig, plugins: PluginHandle[]): Secrets {
+  const secrets = new Secrets(config.secrets);
+  const env = Deno.env.toObject();
+  for (const p of plugins) secrets.addAll(grantedEnvValues(p.effective.env, env));
   return secrets;
 }

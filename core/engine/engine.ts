@@ -67,6 +67,11 @@ export interface EngineOptions {
   locate: Locate;
   /** The created services, for steps that inject them. */
   services: ServiceHost;
+  /**
+   * Redacts secrets from a step's error or reason before anything sees it (later steps' plugins
+   * through `ctx.steps`, results, logs).
+   */
+  redact?: (text: string) => string;
 }
 
 const log = getLogger(["otai", "engine"]);
@@ -95,7 +100,7 @@ export class Engine {
     for (const step of runner.steps) {
       if (options.signal?.aborted) break;
       const t0 = Date.now();
-      const state = await this.#runStep(runner, step, steps, frame, options);
+      const state = this.#redacted(await this.#runStep(runner, step, steps, frame, options));
       steps[step.id] = state;
       const result: StepResult = {
         id: step.id,
@@ -149,8 +154,8 @@ export class Engine {
       if (step.forEach) {
         return await runForEach(
           {
-            runStep: (sub, subLocal, subFrame) =>
-              this.#runStep(runner, sub, subLocal, subFrame, options),
+            runStep: async (sub, subLocal, subFrame) =>
+              this.#redacted(await this.#runStep(runner, sub, subLocal, subFrame, options)),
             signal: options.signal,
             progress: options.onProgress &&
               ((done, failed, total, elapsed) =>
@@ -203,6 +208,14 @@ export class Engine {
     if (outcome.status !== "failed") return outcome;
     const error = explainError(entry.plugin, outcome.error, this.#options.locate, step.path);
     return { status: "failed", error };
+  }
+
+  #redacted(state: StepState): StepState {
+    const redact = this.#options.redact;
+    if (!redact) return state;
+    if (state.error !== undefined) state.error = redact(state.error);
+    if (state.reason !== undefined) state.reason = redact(state.reason);
+    return state;
   }
 
   #envOf(plugin: PluginHandle): Record<string, string> {

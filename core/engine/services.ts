@@ -14,6 +14,8 @@ const log = getLogger(["otai", "engine"]);
  */
 export class ServiceHost {
   #locate: Locate;
+  /** Redacts secrets from a message before it is logged or handed to a step. */
+  redact: (text: string) => string = (text) => text;
   #services = new Map<string, { plugin: PluginHandle; failed?: string }>();
 
   /** Creates an empty host; `locate` places config paths for messages. */
@@ -33,8 +35,10 @@ export class ServiceHost {
         await plugin.runtime.create(s.id, s.entry.name, s.params, s.injects);
         this.#services.set(s.id, { plugin });
       } catch (e) {
-        const failed = `service "${s.id}" (${s.entry.key}) could not be created: ` +
-          explainError(plugin, e as WireError, this.#locate);
+        const failed = this.redact(
+          `service "${s.id}" (${s.entry.key}) could not be created: ` +
+            explainError(plugin, e as WireError, this.#locate),
+        );
         log.error("{failed}", { failed });
         this.#services.set(s.id, { plugin, failed });
       }

@@ -36,6 +36,8 @@ export interface ChannelOptions {
   denoArgs?: string[];
   /** For process isolation: where the subprocess starts. */
   cwd?: string;
+  /** For process isolation: the environment variables it may read, with their values. */
+  env?: Record<string, string>;
 }
 
 /** The module a sandbox starts: otai's guest entry, then the plugin module. */
@@ -61,6 +63,8 @@ export interface StartOptions {
   denoArgs?: string[];
   /** For process isolation: where the subprocess starts. */
   cwd?: string;
+  /** For process isolation: the environment variables it may read, with their values. */
+  env?: Record<string, string>;
   /** How long loading may take; default 30 s. */
   loadTimeoutMs?: number;
 }

@@ -2,6 +2,7 @@ import type { ManifestDescription, SandboxMessage } from "./protocol.ts";
 import type { Channel, ChannelEvents, StartOptions } from "./_channel.ts";
 import { workerChannel } from "./_worker_channel.ts";
 import { processChannel } from "./_process_channel.ts";
+import { guestRuntimeCached } from "./_guest_runtime.ts";
 import { localChannel } from "./_local_channel.ts";
 
 /**
@@ -47,6 +48,7 @@ export async function openChannel(
     ...(options.memoryMb ? { memoryMb: options.memoryMb } : {}),
     ...(options.denoArgs ? { denoArgs: options.denoArgs } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.env ? { env: options.env } : {}),
   };
   const timer = setTimeout(
     () => settle({ error: new Error(`the module did not finish loading in ${loadTimeoutMs} ms`) }),
@@ -54,6 +56,7 @@ export async function openChannel(
   );
   let channel: Channel | undefined;
   try {
+    if (options.isolation === "process") await guestRuntimeCached(options.denoArgs);
     channel = options.isolation === "process"
       ? processChannel(channelOptions, startup)
       : options.isolation === "none"

@@ -1,6 +1,8 @@
 import type { PermissionSet } from "../../core/contract.ts";
 import { FrameError, readFrames, writeFrame } from "./_frames.ts";
 import { errorLine } from "../deno_stderr.ts";
+import { denoDir } from "../host_paths.ts";
+import { PROCESS_MAIN } from "./_guest_runtime.ts";
 import { type Channel, type ChannelEvents, type ChannelOptions, entrySource } from "./_channel.ts";
 
 /** A Deno subprocess with `--allow-*` flags from the permissions and a V8 heap limit. */
@@ -46,25 +48,71 @@ export function processChannel(options: ChannelOptions, events: ChannelEvents): 
 }
 
 function spawn(options: ChannelOptions): Deno.ChildProcess {
-  const runtime = new URL("./guest/process_main.ts", import.meta.url).href;
+  const runtime = PROCESS_MAIN;
   const source = entrySource(runtime, options.url, options.maxResultBytes);
   const args = [
     "run",
+    // Only the vetted graph, already in the cache, can be loaded: nothing is fetched.
+    "--cached-only",
+    "--no-prompt",
+    // The graph was vetted and hashed by otai; the project's lockfile is not the sandbox's.
+    "--no-lock",
     ...permissionFlags(options.permissions, runtime),
     ...(options.denoArgs ?? []),
   ];
   if (options.memoryMb) args.push(`--v8-flags=--max-old-space-size=${options.memoryMb}`);
   args.push(`data:application/javascript,${encodeURIComponent(source)}`);
-  return new Deno.Command(Deno.execPath(), {
-    args,
+  const [program, ...prefix] = memoryCap(options.memoryMb);
+  return new Deno.Command(program ?? Deno.execPath(), {
+    args: [...prefix, ...(program ? [Deno.execPath()] : []), ...args],
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",
     ...(options.cwd ? { cwd: options.cwd } : {}),
-    // The environment is inherited: the plugin reads only the variables --allow-env grants.
-    env: { NO_COLOR: "1" },
+    // Only what Deno needs to find its cache and the plugin may read: no other variable of the
+    // host (tokens for private registries included) reaches the plugin's process.
+    clearEnv: true,
+    env: sandboxEnv(options.env ?? {}),
   }).spawn();
 }
+
+/**
+ * What a sandbox gets of the host's environment besides its grant: where Deno's cache and
+ * registries are, and what every process has (the programs a `run` grant names need a `PATH`).
+ * The plugin can read none of them without an `env` grant.
+ */
+const PASSED_ON = ["DENO_DIR", "JSR_URL", "NPM_CONFIG_REGISTRY", "PATH", "HOME", "LANG", "TZ"];
+
+function sandboxEnv(granted: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = { NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" };
+  for (const name of PASSED_ON) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
+  env.DENO_DIR ??= denoDir();
+  return { ...env, ...granted };
+}
+
+/**
+ * The operating system's cap on a sandbox's memory, as a command prefix: `prlimit` bounds its
+ * data segment (where ArrayBuffers live, beyond V8's heap) to `memoryMb` plus what Deno itself
+ * reserves. Empty when there is no limit or no `prlimit`.
+ */
+function memoryCap(memoryMb: number | undefined): string[] {
+  if (!memoryMb || !PRLIMIT) return [];
+  return [PRLIMIT, `--data=${(memoryMb + RUNTIME_RESERVE_MB) * 1024 * 1024}`, "--"];
+}
+
+/** Address space Deno reserves for itself at start, on top of a plugin's own memory. */
+const RUNTIME_RESERVE_MB = 640;
+
+const PRLIMIT = ["/usr/bin/prlimit", "/bin/prlimit"].find((p) => {
+  try {
+    return Deno.statSync(p).isFile;
+  } catch {
+    return false;
+  }
+});
 
 /** Hands every frame the process writes to `events`; a broken frame stops the process. */
 async function readReplies(
@@ -89,19 +137,42 @@ function kill(child: Deno.ChildProcess): void {
   } catch { /* already gone */ }
 }
 
-/** `--allow-*` flags for exactly these permissions (and import of otai's own runtime). */
+/** The hosts Deno lets any program import from unless told otherwise. */
+const DEFAULT_IMPORT_HOSTS = [
+  "deno.land",
+  "jsr.io",
+  "esm.sh",
+  "cdn.jsdelivr.net",
+  "raw.githubusercontent.com",
+  "gist.githubusercontent.com",
+];
+
+/**
+ * `--allow-*` flags for exactly these permissions (and import of otai's own runtime). Deno's
+ * default import hosts are denied by name unless granted, since an allow list alone does not
+ * clear them.
+ */
 export function permissionFlags(p: PermissionSet, runtime: string): string[] {
   const flags: string[] = [];
   for (const [name, value] of Object.entries(p)) {
     let v = value;
-    if (name === "import" && /^https?:/.test(runtime)) {
-      const own = new URL(runtime).host;
-      v = v === true ? true : [...(Array.isArray(v) ? v : []), own];
+    if (name === "import") {
+      if (/^https?:/.test(runtime)) {
+        const own = new URL(runtime).host;
+        v = v === true ? true : [...(Array.isArray(v) ? v : []), own];
+      }
+      if (v !== true) {
+        const allowed = Array.isArray(v) ? v : [];
+        if (allowed.length) flags.push(`--allow-import=${allowed.join(",")}`);
+        const denied = DEFAULT_IMPORT_HOSTS.filter((h) =>
+          !allowed.some((a) => a.split(":")[0] === h)
+        );
+        flags.push(allowed.length ? `--deny-import=${denied.join(",")}` : "--deny-import");
+        continue;
+      }
     }
     if (v === true) flags.push(`--allow-${name}`);
     else if (Array.isArray(v) && v.length) flags.push(`--allow-${name}=${v.join(",")}`);
-    // Deno allows imports from a few well-known hosts by default; a plugin gets none of them.
-    else if (name === "import") flags.push("--deny-import");
   }
   return flags;
 }

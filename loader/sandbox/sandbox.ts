@@ -16,6 +16,7 @@ import { ScopeCache } from "./_scopes.ts";
 import { checkMessage } from "./_check_message.ts";
 import { openChannel } from "./_open_channel.ts";
 export { InvalidManifestError } from "./_open_channel.ts";
+export type { StartOptions } from "./_channel.ts";
 
 /** Options for {@linkcode PluginSandbox.start}. */
 export interface SandboxOptions extends StartOptions {

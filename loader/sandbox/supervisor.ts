@@ -10,6 +10,12 @@ import { formatMs } from "../../core/duration.ts";
 import type { ManifestDescription } from "./protocol.ts";
 import { NOT_SENT, PluginSandbox, type SandboxOptions } from "./sandbox.ts";
 
+/** Options for {@linkcode SupervisedPlugin.start}. */
+export interface SupervisorOptions extends SandboxOptions {
+  /** Before each restart: why the plugin's code no longer matches what was vetted, if so. */
+  verify?: () => Promise<string | undefined>;
+}
+
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 /**
@@ -19,7 +25,7 @@ const MAX_BACKOFF_MS = 5 * 60_000;
  * is quarantined and its calls fail at once with the reason. A successful run ends the backoff.
  */
 export class SupervisedPlugin implements PluginRuntime {
-  #options: SandboxOptions;
+  #options: SupervisorOptions;
   #sandbox: PluginSandbox;
   #starting: Promise<PluginSandbox> | undefined;
   #services: {
@@ -34,14 +40,14 @@ export class SupervisedPlugin implements PluginRuntime {
   #reason: string | undefined;
   #closed = false;
 
-  private constructor(options: SandboxOptions, sandbox: PluginSandbox) {
+  private constructor(options: SupervisorOptions, sandbox: PluginSandbox) {
     this.#options = options;
     this.#sandbox = sandbox;
   }
 
   /** Starts the plugin's first sandbox. */
   static async start(
-    options: SandboxOptions,
+    options: SupervisorOptions,
   ): Promise<{ plugin: SupervisedPlugin; manifest: ManifestDescription }> {
     const holder: { plugin?: SupervisedPlugin } = {};
     const { sandbox, manifest } = await PluginSandbox.start({
@@ -141,6 +147,7 @@ export class SupervisedPlugin implements PluginRuntime {
     if (this.#closed) throw new Error("the plugin was stopped");
     if (!this.#sandbox.deadReason) return this.#sandbox;
     const wait = this.#until - Date.now();
+    if (wait === Infinity) throw new Error(`the plugin is quarantined: ${this.#reason}`);
     if (wait > 0) {
       throw new Error(
         `the plugin is quarantined after "${this.#reason}"; next restart in ${formatMs(wait)}`,
@@ -151,6 +158,13 @@ export class SupervisedPlugin implements PluginRuntime {
   }
 
   async #restart(): Promise<PluginSandbox> {
+    const changed = await this.#options.verify?.();
+    if (changed) {
+      // Never run code that was not vetted: stay quarantined until otai starts again.
+      this.#reason = changed;
+      this.#until = Infinity;
+      throw new Error(`the plugin was not restarted: ${changed}`);
+    }
     try {
       const { sandbox } = await PluginSandbox.start({
         ...this.#options,

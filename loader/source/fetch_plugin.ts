@@ -19,6 +19,8 @@ export interface PluginGraph {
   integrity: string;
   /** Every module of the graph. */
   modules: GraphModule[];
+  /** Its npm packages, as `name id`. */
+  npmPackages: string[];
   /** Redirects Deno followed, from → to. */
   redirects: Record<string, string>;
   /** Total size of the graph in bytes. */
@@ -90,18 +92,21 @@ export async function fetchPluginGraph(
         `${(maxBytes / 1e6).toFixed(1)} MB limit; raise fetch.max_size_mb if that is expected`,
     );
   }
+  const graphModules: GraphModule[] = modules.map((m) => ({
+    specifier: m.specifier,
+    size: m.size ?? 0,
+    ...(m.local ? { local: m.local } : {}),
+    dependencies: (m.dependencies ?? []).flatMap((d) =>
+      d.code?.specifier ? [follow(redirects, d.code.specifier)] : []
+    ),
+  }));
+  const npmPackages = Object.entries(info.npmPackages ?? {}).map(([name, id]) => `${name} ${id}`);
   const graph: PluginGraph = {
     specifier,
     resolvedUrl,
-    integrity: await graphIntegrity(specifier, info),
-    modules: modules.map((m) => ({
-      specifier: m.specifier,
-      size: m.size ?? 0,
-      ...(m.local ? { local: m.local } : {}),
-      dependencies: (m.dependencies ?? []).flatMap((d) =>
-        d.code?.specifier ? [follow(redirects, d.code.specifier)] : []
-      ),
-    })),
+    integrity: await graphIntegrity(specifier, { modules: graphModules, npmPackages }),
+    modules: graphModules,
+    npmPackages,
     redirects,
     totalBytes,
   };
@@ -142,6 +147,7 @@ async function denoInfo(specifier: string, options: FetchOptions): Promise<DenoI
   const args = [
     "info",
     "--json",
+    "--no-lock",
     ...(options.reload ? [`--reload=${reloadTarget(specifier)}`] : []),
     ...(options.importHosts ? [`--allow-import=${options.importHosts.join(",")}`] : []),
     ...(options.denoArgs ?? []),
@@ -175,10 +181,18 @@ async function denoInfo(specifier: string, options: FetchOptions): Promise<DenoI
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
-/** `sha256-<hex>` over every cached module (URL and content) and npm package of the graph. */
-async function graphIntegrity(specifier: string, info: DenoInfo): Promise<string> {
+/**
+ * `sha256-<hex>` over every module of a graph (its URL and content, read from disk) and its npm
+ * packages.
+ *
+ * @throws {FetchError} When a cached module was served as something other than code.
+ */
+export async function graphIntegrity(
+  specifier: string,
+  graph: { modules: readonly GraphModule[]; npmPackages: readonly string[] },
+): Promise<string> {
   const lines: string[] = [];
-  for (const m of info.modules ?? []) {
+  for (const m of graph.modules) {
     if (!m.local) continue;
     const { content, contentType } = readCached(await Deno.readFile(m.local));
     if (contentType && !CODE_TYPES.test(contentType)) {
@@ -186,7 +200,7 @@ async function graphIntegrity(specifier: string, info: DenoInfo): Promise<string
     }
     lines.push(`${m.specifier} ${sha256Hex(content)}`);
   }
-  for (const [name, id] of Object.entries(info.npmPackages ?? {})) lines.push(`npm ${name} ${id}`);
+  for (const p of graph.npmPackages) lines.push(`npm ${p}`);
   lines.sort();
   return `sha256-${sha256Hex(lines.join("\n"))}`;
 }

@@ -1,4 +1,6 @@
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { checkContainment } from "./_contain.ts";
 import type { PluginEntry } from "../../core/config/schema.ts";
 import type { PluginSource } from "../../core/registry.ts";
 import { type FetchOptions, fetchPluginGraph, type PluginGraph } from "./fetch_plugin.ts";
@@ -40,7 +42,7 @@ export async function resolveSource(
   options: SourceOptions = {},
 ): Promise<ResolvedSource> {
   const from = entry.from;
-  if (!/^(https?|jsr):/.test(from)) return await resolveLocal(from, baseUrl);
+  if (!/^(https?|jsr):/.test(from)) return await resolveLocal(entry, baseUrl, options);
   if (from.startsWith("http:") && !entry.insecure && !LOCAL_HOSTS.has(new URL(from).hostname)) {
     throw new Error(
       `Cannot load plugin "${from}": plain http is allowed for localhost only, since anyone on ` +
@@ -76,11 +78,19 @@ export async function resolveSource(
     integrity: graph.integrity,
   };
   if (graph.jsrVersion) source.version = graph.jsrVersion;
-  return { importSpecifier, importHosts: [origin], source, graph };
+  return { importSpecifier, importHosts: hostsOf(graph, [origin]), source, graph };
 }
 
-/** A plugin from a path (relative to the config file) or a `file:` URL. */
-async function resolveLocal(from: string, baseUrl: URL): Promise<ResolvedSource> {
+/**
+ * A plugin from a path (relative to the config file) or a `file:` URL. Its graph is vetted like
+ * a remote one, and every local module in it must lie in its folder or its read grant.
+ */
+async function resolveLocal(
+  entry: PluginEntry,
+  baseUrl: URL,
+  options: SourceOptions,
+): Promise<ResolvedSource> {
+  const from = entry.from;
   const url = from.startsWith("file:") ? new URL(from) : new URL(from, baseUrl);
   let stat: Deno.FileInfo | undefined;
   try {
@@ -97,7 +107,27 @@ async function resolveLocal(from: string, baseUrl: URL): Promise<ResolvedSource>
         "plugin's module (e.g. mod.ts)",
     );
   }
-  return { importSpecifier: url.href, importHosts: [], source: { specifier: url.href } };
+  const grant = entry.permissions?.import;
+  const importHosts = grant === true
+    ? undefined
+    : [...new Set([registryHost(), ...(Array.isArray(grant) ? grant : [])])];
+  const graph = await fetchPluginGraph(url.href, {
+    ...options,
+    ...(importHosts ? { importHosts } : {}),
+  });
+  const read = entry.permissions?.read;
+  const readGrants = read === true
+    ? true
+    : (Array.isArray(read) ? read : []).map((p) => resolve(fileURLToPath(baseUrl), p));
+  const outside = checkContainment(url.href, graph.modules, readGrants);
+  if (outside) throw new Error(`Cannot load plugin "${from}": ${outside}`);
+  checkIntegrity(from, graph, entry.integrity, undefined);
+  return {
+    importSpecifier: url.href,
+    importHosts: hostsOf(graph, []),
+    source: { specifier: url.href },
+    graph,
+  };
 }
 
 /** Refuses a graph whose hash differs from the config's `integrity:` or from the lock. */
@@ -121,6 +151,13 @@ function checkIntegrity(
         'change, then run "otai lock <config>" to accept it',
     );
   }
+}
+
+/** The hosts a vetted graph's remote modules come from: what its code needs to be imported. */
+function hostsOf(graph: PluginGraph, hosts: string[]): string[] {
+  const out = new Set(hosts);
+  for (const m of graph.modules) if (/^https?:/.test(m.specifier)) out.add(hostOf(m.specifier));
+  return [...out];
 }
 
 function registryHost(): string {
