@@ -65,6 +65,7 @@ export { Registry } from "./core/registry.ts";
 export type { PluginHandle, PluginSource, RegistryEntry } from "./core/registry.ts";
 export type {
   InjectableKind,
+  InvokeOptions,
   Isolation,
   Outcome,
   ParamIssue,

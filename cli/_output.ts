@@ -43,6 +43,10 @@ export function checkReport(app: OpenConfig): string {
       `    isolation: ${
         p.isolation === "none"
           ? "none: UNCONFINED, runs in the host process with the host's permissions (trusted: true)"
+          : p.isolation === "worker"
+          ? "worker: confined by its permissions, but shares otai's memory, CPU and stdio " +
+            "file descriptors (no memory limit); use isolation: process for plugins you do " +
+            "not trust with those"
           : p.isolation
       }`,
       `    permissions: ${describePermissions(p.effective)}`,

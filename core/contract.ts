@@ -98,6 +98,17 @@ export interface ServiceCall {
   method: string;
   /** The arguments. */
   args: unknown[];
+  /**
+   * When the caller's time is up (ms since the epoch): a service that has not answered by then
+   * fails the call, and its own plugin (not the caller's) is stopped if it does not recover.
+   */
+  deadline?: number;
+}
+
+/** Options for {@linkcode PluginRuntime.invoke}. */
+export interface InvokeOptions {
+  /** When the caller's time is up (ms since the epoch). */
+  deadline?: number;
 }
 
 /** The engine's view of a running plugin, whatever confines it. */
@@ -116,7 +127,12 @@ export interface PluginRuntime {
     services: Record<string, string>,
   ): Promise<void>;
   /** Calls a method of a service instance that lives in this plugin. */
-  invoke(instance: string, method: string, args: unknown[]): Promise<unknown>;
+  invoke(
+    instance: string,
+    method: string,
+    args: unknown[],
+    options?: InvokeOptions,
+  ): Promise<unknown>;
   /** Validates params against an injectable's schema. */
   validate(kind: InjectableKind, name: string, params: unknown): Promise<ParamIssue[]>;
   /** Stops the plugin's code. */

@@ -78,7 +78,7 @@ const pluginEntry = z.strictObject(pluginEntryShape).check(z.superRefine((p, ctx
         "you vouch for it, or use worker or process",
     });
   }
-  if (p.limits?.memory_mb !== undefined && p.isolation !== "process") {
+  if (p.limits?.memory_mb !== undefined && p.isolation !== undefined && p.isolation !== "process") {
     ctx.addIssue({
       code: "custom",
       path: ["limits", "memory_mb"],

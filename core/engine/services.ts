@@ -63,7 +63,12 @@ export class ServiceHost {
     if (!s) throw new Error(`no service "${call.instance}"`);
     if (s.failed) throw new Error(s.failed);
     try {
-      return await s.plugin.runtime.invoke(call.instance, call.method, call.args);
+      return await s.plugin.runtime.invoke(
+        call.instance,
+        call.method,
+        call.args,
+        call.deadline === undefined ? {} : { deadline: call.deadline },
+      );
     } catch (e) {
       throw new Error(
         `service "${call.instance}" failed in ${call.method}(): ` +

@@ -1,6 +1,7 @@
 import type { DoneMessage, HostMessage, ManifestDescription, SandboxMessage } from "./protocol.ts";
 import type {
   InjectableKind,
+  InvokeOptions,
   Outcome,
   ParamIssue,
   PipeOutcome,
@@ -51,6 +52,8 @@ export class PluginSandbox implements PluginRuntime {
    * negative id of their creation) while they are being created or are handling a call.
    */
   #grants = new Map<number, ReadonlySet<string>>();
+  /** When each caller's time is up: runs by id, service instances by their creation's id. */
+  #deadlines = new Map<number, number>();
   /** Each service instance's creation grant, and how many of its calls are in flight. */
   #instances = new Map<string, { origin: number; services: ReadonlySet<string>; busy: number }>();
 
@@ -101,13 +104,41 @@ export class PluginSandbox implements PluginRuntime {
     this.#instances.set(instance, { origin: -id, services: granted, busy: 0 });
   }
 
-  /** Calls a method of a service instance that lives in this sandbox. */
-  async invoke(instance: string, method: string, args: unknown[]): Promise<unknown> {
-    const msg = { t: "invoke", id: this.#nextId++, instance, method, args } as const;
+  /**
+   * Calls a method of a service instance that lives in this sandbox. A call still unanswered at
+   * its deadline fails; a service still busy with it `killAfterMs` later stops this sandbox
+   * (the service is the one that hangs, not its caller).
+   */
+  async invoke(
+    instance: string,
+    method: string,
+    args: unknown[],
+    options: InvokeOptions = {},
+  ): Promise<unknown> {
+    const id = this.#nextId++;
+    const msg = { t: "invoke", id, instance, method, args } as const;
     const target = this.#instances.get(instance);
     if (target && target.busy++ === 0) this.#grants.set(target.origin, target.services);
-    const { outcome } = await this.#request(msg).finally(() => {
-      if (target && --target.busy === 0) this.#grants.delete(target.origin);
+    if (target && options.deadline !== undefined) {
+      this.#deadlines.set(target.origin, options.deadline);
+    }
+    const answered = this.#request(msg);
+    const wait = options.deadline === undefined
+      ? undefined
+      : Math.max(0, options.deadline - Date.now());
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = wait === undefined ? undefined : new Promise<DoneMessage>((resolve) => {
+      timer = setTimeout(() => {
+        const what = `service "${instance}" did not answer ${method}() within ${formatMs(wait)}`;
+        resolve(this.#timedOut(id, wait, what));
+      }, wait);
+    });
+    const { outcome } = await (late ? Promise.race([answered, late]) : answered).finally(() => {
+      clearTimeout(timer);
+      if (target && --target.busy === 0) {
+        this.#grants.delete(target.origin);
+        this.#deadlines.delete(target.origin);
+      }
     });
     if (outcome.status === "failed") throw rebuild(outcome.error);
     return outcome.status === "succeeded" ? outcome.data : undefined;
@@ -132,6 +163,7 @@ export class PluginSandbox implements PluginRuntime {
   async run(input: RunInput, timeoutMs: number): Promise<PipeOutcome> {
     const id = this.#nextId++;
     this.#grants.set(id, new Set(Object.values(input.services)));
+    this.#deadlines.set(id, Date.now() + timeoutMs);
     const layers = input.steps.slice(0, -1);
     const scopes = this.#scopes.ids(
       layers,
@@ -159,6 +191,7 @@ export class PluginSandbox implements PluginRuntime {
     ]);
     clearTimeout(timer);
     this.#grants.delete(id);
+    this.#deadlines.delete(id);
     const { outcome } = done;
     if (outcome.status === "succeeded" && done.raw) {
       return { status: "succeeded", data: withRawFields((outcome.data ?? {}) as object, done.raw) };
@@ -186,7 +219,11 @@ export class PluginSandbox implements PluginRuntime {
    * until it stops (then they are sent) or the sandbox is stopped (then they were never sent,
    * and a new sandbox can take them).
    */
-  #timedOut(id: number, timeoutMs: number): DoneMessage {
+  #timedOut(
+    id: number,
+    timeoutMs: number,
+    what = `timed out after ${formatMs(timeoutMs)}`,
+  ): DoneMessage {
     const late = this.#pending.get(id);
     this.#send({ t: "abort", id });
     if (late) {
@@ -195,8 +232,8 @@ export class PluginSandbox implements PluginRuntime {
       const kill = setTimeout(() => {
         this.#pending.delete(id);
         this.#died(
-          `a step did not stop within ${formatMs(killAfterMs)} after its timeout, so the ` +
-            "plugin was stopped",
+          `a ${what.startsWith("service") ? "service call" : "step"} did not stop within ` +
+            `${formatMs(killAfterMs)} after its timeout, so the plugin was stopped`,
         );
       }, killAfterMs);
       this.#pending.set(id, () => {
@@ -206,7 +243,7 @@ export class PluginSandbox implements PluginRuntime {
         for (const msg of held) this.#send(msg);
       });
     }
-    return failed(id, { name: "TimeoutError", message: `timed out after ${formatMs(timeoutMs)}` });
+    return failed(id, { name: "TimeoutError", message: what });
   }
 
   #died(reason: string): void {
@@ -268,12 +305,23 @@ export class PluginSandbox implements PluginRuntime {
       });
       return;
     }
-    this.#options.onCall({ instance: msg.instance, method: msg.method, args: msg.args }).then(
-      (value) => reply(true, value),
-      (e) =>
-        reply(false, undefined, { name: e?.name ?? "Error", message: String(e?.message ?? e) }),
-    );
+    const deadline = this.#deadlines.get(msg.origin);
+    const call = { instance: msg.instance, method: msg.method, args: msg.args };
+    // The service must answer a little before the caller's own time is up, so that the caller
+    // learns which service hung instead of timing out itself.
+    this.#options.onCall(deadline === undefined ? call : { ...call, deadline: early(deadline) })
+      .then(
+        (value) => reply(true, value),
+        (e) =>
+          reply(false, undefined, { name: e?.name ?? "Error", message: String(e?.message ?? e) }),
+      );
   }
+}
+
+/** A deadline moved earlier by a tenth of the time left (at most a second). */
+function early(deadline: number): number {
+  const left = deadline - Date.now();
+  return deadline - Math.min(1000, Math.max(0, left / 10));
 }
 
 function failed(id: number, error: WireError): DoneMessage {

@@ -1,5 +1,6 @@
 import type {
   InjectableKind,
+  InvokeOptions,
   ParamIssue,
   PipeOutcome,
   PluginHealth,
@@ -108,12 +109,17 @@ export class SupervisedPlugin implements PluginRuntime {
   }
 
   /** Calls a method of a service that lives in this plugin. */
-  async invoke(instance: string, method: string, args: unknown[]): Promise<unknown> {
+  async invoke(
+    instance: string,
+    method: string,
+    args: unknown[],
+    options: InvokeOptions = {},
+  ): Promise<unknown> {
     try {
-      return await (await this.#live()).invoke(instance, method, args);
+      return await (await this.#live()).invoke(instance, method, args, options);
     } catch (e) {
       if ((e as Error).name !== NOT_SENT) throw e;
-      return await (await this.#live()).invoke(instance, method, args);
+      return await (await this.#live()).invoke(instance, method, args, options);
     }
   }
 

@@ -76,7 +76,12 @@ export async function fetchPluginGraph(
   const modules = info.modules ?? [];
   const failed = modules.find((m) => m.error);
   if (failed) {
-    const type = await servedType(failed.specifier);
+    // Asking the server what it sent is only for hosts the plugin may import from: a module
+    // of a host nobody granted must not get a request from otai either.
+    const allowed = !options.importHosts ||
+      (/^https?:/.test(failed.specifier) &&
+        options.importHosts.includes(new URL(failed.specifier).host));
+    const type = allowed ? await servedType(failed.specifier) : undefined;
     if (type && !CODE_TYPES.test(type)) {
       throw new FetchError(wrongType(specifier, failed.specifier, type));
     }

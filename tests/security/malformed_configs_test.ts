@@ -166,7 +166,7 @@ function corpus(): [string, string][] {
   text("isolation none untrusted", at("    as: store", "    as: store\n    isolation: none"));
   text(
     "memory limit in worker",
-    at("    as: store", "    as: store\n    limits: { memory_mb: 64 }"),
+    at("    as: store", "    as: store\n    isolation: worker\n    limits: { memory_mb: 64 }"),
   );
   text("bad isolation", at("    as: store", "    as: store\n    isolation: vm"));
   text("bad integrity", at("    as: store", "    as: store\n    integrity: md5-abc"));
