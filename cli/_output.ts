@@ -1,4 +1,4 @@
-import { escapeControl } from "./_text.ts";
+import { escapeControl, escapeControlIn } from "./_text.ts";
 import type { Progress, RunnerResult } from "../core/engine/engine.ts";
 import type { OpenConfig } from "../loader/open_config.ts";
 import { PERMISSION_NAMES } from "../core/permissions.ts";
@@ -75,7 +75,8 @@ export function checkReport(app: OpenConfig): string {
 
 /** What `otai plugins info` prints. */
 export function pluginInfoText(info: PluginInfo): string {
-  const m = info.manifest;
+  // Every field is the plugin's own: one line each, control characters escaped.
+  const m = escapeControlIn(info.manifest);
   const lines = [
     `${String(m.name)}@${String(m.version)}${m.description ? `: ${String(m.description)}` : ""}`,
     `  api:          ${String(m.api)} (${
@@ -91,7 +92,7 @@ export function pluginInfoText(info: PluginInfo): string {
     lines.push(`  resolved:     ${info.source.url}`);
   }
   if (info.source.integrity) lines.push(`  integrity:    ${info.source.integrity}`);
-  for (const p of info.problems) lines.push(`  problem:      ${p}`);
+  for (const p of info.problems) lines.push(`  problem:      ${escapeControl(p)}`);
   return lines.join("\n") + "\n";
 }
 
@@ -140,7 +141,9 @@ export function reports(results: RunnerResult[]): string {
     for (const s of r.steps) {
       const report = (s.data as { report?: unknown } | undefined)?.report;
       if (typeof report === "string" && report.trim()) {
-        out += `\n${escapeControl(report.trimEnd(), { lines: true })}\n`;
+        // Indented, so that no line of a plugin's report can pass for a line of otai's.
+        const text = escapeControl(report.trimEnd(), { lines: true });
+        out += `\n${text.split("\n").map((l) => `  ${l}`).join("\n")}\n`;
       }
     }
   }

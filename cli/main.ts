@@ -55,11 +55,16 @@ export async function main(args: string[]): Promise<number> {
   }
 }
 
-/** Whether the config a command opens has a plugin in a Worker sandbox. */
+/**
+ * Whether the config a command opens has a plugin in a Worker sandbox. Its `${VAR}` values
+ * become secrets at once, so that no message about the config (a plugin that cannot be fetched
+ * from a URL holding a token) shows them.
+ */
 async function usesWorkers(line: CommandLine): Promise<boolean> {
   if (line.sub === "info") return false;
   try {
     const config = await loadConfig(line.target);
+    secrets.addAll(config.secrets);
     return config.plugins.some((p) => p.entry?.isolation === "worker");
   } catch {
     return false; // the command itself reports what is wrong with the file

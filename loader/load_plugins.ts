@@ -8,7 +8,7 @@ import type { Diagnostic } from "../core/errors.ts";
 import type { PluginHandle } from "../core/registry.ts";
 import { SupervisedPlugin } from "./sandbox/supervisor.ts";
 import { runsCachedOnly, sandboxModuleFlags } from "./host_flags.ts";
-import { resolveSource, type SourceOptions } from "./source/resolve_source.ts";
+import { type ResolvedSource, resolveSource, type SourceOptions } from "./source/resolve_source.ts";
 import { readManifest } from "./read_manifest.ts";
 import { beyondHost, checkGrantPaths, grantPermissions } from "./_grant.ts";
 import { graphIntegrity, type PluginGraph } from "./source/fetch_plugin.ts";
@@ -73,6 +73,16 @@ export async function loadPlugins(
     failedPrefixes: new Set(),
     statuses: [],
   };
+  // Every plugin's source is resolved at once; each plugin then waits for all of them, so
+  // that no grant can be given that reaches another plugin's code.
+  const sources = new Map(
+    config.plugins.flatMap(({ index, entry }) =>
+      entry && entry.enabled !== false
+        ? [[index, resolveSource(entry, config.baseUrl, options.source)] as const]
+        : []
+    ),
+  );
+  const code = Promise.allSettled(sources.values()).then((all) => codeFiles(config, all));
   const results = await Promise.all(config.plugins.map(async ({ index, from, entry }) => {
     if (!entry) {
       return { index, from, status: "failed", error: "invalid entry (see config errors)" } as const;
@@ -83,7 +93,11 @@ export async function loadPlugins(
         index,
         from,
         status: "loaded",
-        plugin: await loadOne(config, entry, index, options),
+        plugin: await loadOne(config, entry, index, {
+          ...options,
+          source: sources.get(index)!,
+          code,
+        }),
       } as const;
     } catch (e) {
       const prefix = e instanceof LoadError ? e.prefix : entry.as;
@@ -107,11 +121,14 @@ async function loadOne(
   config: CompiledConfig,
   entry: PluginEntry,
   index: number,
-  options: LoadPluginsOptions,
+  options: Omit<LoadPluginsOptions, "source"> & {
+    source: Promise<ResolvedSource>;
+    code: Promise<string[]>;
+  },
 ): Promise<PluginHandle> {
   let resolved;
   try {
-    resolved = await resolveSource(entry, config.baseUrl, options.source);
+    resolved = await options.source;
   } catch (e) {
     throw new LoadError(entry.as, (e as Error).message);
   }
@@ -145,7 +162,7 @@ async function loadOne(
   });
   if ("refusal" in granted) throw new LoadError(prefix, granted.refusal);
   const { effective } = granted;
-  const unsafe = await checkGrantPaths(effective, localFolders(config));
+  const unsafe = await checkGrantPaths(effective, await options.code);
   if (unsafe) {
     const at = config.locate(["plugins", index, "permissions"]);
     throw new LoadError(
@@ -224,15 +241,29 @@ function grantedEnv(grant: boolean | string[]): Record<string, string> {
   );
 }
 
-/** The folders of the config's local plugins (their entry modules' directories). */
-function localFolders(config: CompiledConfig): string[] {
-  return config.plugins.flatMap(({ entry }) => {
+/**
+ * What no grant may reach: the folders of the config's local plugins, and every local module of
+ * every plugin's vetted graph (wherever it lies).
+ */
+function codeFiles(
+  config: CompiledConfig,
+  resolved: PromiseSettledResult<ResolvedSource>[],
+): string[] {
+  const files = resolved.flatMap((r) =>
+    r.status === "fulfilled"
+      ? (r.value.graph?.modules ?? []).flatMap((m) =>
+        m.specifier.startsWith("file:") ? [fromFileUrl(m.specifier)] : []
+      )
+      : []
+  );
+  const folders = config.plugins.flatMap(({ entry }) => {
     if (!entry || /^(https?|jsr):/.test(entry.from)) return [];
     const url = entry.from.startsWith("file:")
       ? new URL(entry.from)
       : new URL(entry.from, config.baseUrl);
     return [dirname(fromFileUrl(url))];
   });
+  return [...new Set([...folders, ...files])];
 }
 
 /** Why a plugin's code no longer matches what was vetted, or undefined when it does. */

@@ -17,7 +17,7 @@ Deno.test("the OTOBO example triages the emulator's new tickets over real HTTP",
     await Deno.writeTextFile(`${dir}/config.yml`, config);
     const r = await runCli(["run", `${dir}/config.yml`], { env: { OTOBO_PASSWORD: "otai-demo" } });
     strictEqual(r.code, 0, r.stderr);
-    match(r.stdout, new RegExp(`OTOBO triage\\n {2}tickets triaged: +${fresh.length}\\n`));
+    match(r.stdout, new RegExp(`OTOBO triage\\n {4}tickets triaged: +${fresh.length}\\n`));
     match(r.stdout, /failed: +0/);
     for (const t of fresh) {
       const now = emulator.tickets.get(t.TicketID)!;

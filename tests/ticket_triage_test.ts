@@ -83,9 +83,9 @@ Deno.test("the triage example routes every ticket once and prints a summary", as
   const first = await runCli(["run", ex.file], { cwd: "/" });
   await t.step("first run: seeds, trains, triages all tickets", () => {
     strictEqual(first.code, 0, first.stderr);
-    match(first.stdout, /Triage summary\n {2}new tickets seeded: +240\n {2}tickets triaged: +240/);
+    match(first.stdout, /Triage summary\n {4}new tickets seeded: +240\n {4}tickets triaged: +240/);
     match(first.stdout, /routed per queue: +(\w[\w ]+=\d+, ){5}\w[\w ]+=\d+/);
-    match(first.stdout, /sent to review: +\d+\n {2}failed: +0/);
+    match(first.stdout, /sent to review: +\d+\n {4}failed: +0/);
   });
   await t.step("every ticket carries one mark and one note, queues match the truth", () => {
     const c = counts(`${ex.dir}/data/tickets.db`);

@@ -23,13 +23,20 @@ export function processChannel(options: ChannelOptions, events: ChannelEvents): 
   })().catch(() => {});
   readReplies(child, options.maxResultBytes + 1_000_000, events, end);
   child.status.then((status) => {
-    if (/out of memory|heap limit|allocation failed/i.test(stderr)) {
+    // What the process printed may be the plugin's own words (an uncaught error's message): it
+    // is believed only where V8 itself speaks (a fatal line of its own, and death by a signal),
+    // and otherwise quoted as the plugin's last error, never given as otai's reason.
+    // V8 ends a process that ran out of heap with SIGTRAP, which plugin code cannot send itself
+    // without a run grant (process.abort() is SIGABRT).
+    if (status.signal === "SIGTRAP" && V8_OUT_OF_MEMORY.test(stderr)) {
       end(`exceeded memory limit (${options.memoryMb ?? "default"} MB)`);
       return;
     }
-    const last = errorLine(stderr);
+    const last = errorLine(stderr).slice(0, 300);
     const how = status.signal ?? `code ${status.code}`;
-    end(`the plugin process exited (${how})${last ? `: ${last}` : ""}`);
+    end(
+      `the plugin process exited (${how})${last ? `; its last error: «${last}»` : ""}`,
+    );
   });
   const writer = {
     writeSync(p: Uint8Array) {
@@ -75,6 +82,10 @@ function spawn(options: ChannelOptions): Deno.ChildProcess {
     env: sandboxEnv(options.env ?? {}),
   }).spawn();
 }
+
+/** How V8 says it ran out of memory: a line of its own, not inside an error message. */
+const V8_OUT_OF_MEMORY =
+  /^(#\s*)?(Fatal (JavaScript|process) out of memory|FATAL ERROR: .*heap out of memory)/m;
 
 /**
  * What a sandbox gets of the host's environment besides its grant: where Deno's cache and

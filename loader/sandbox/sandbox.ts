@@ -106,8 +106,8 @@ export class PluginSandbox implements PluginRuntime {
 
   /**
    * Calls a method of a service instance that lives in this sandbox. A call still unanswered at
-   * its deadline fails; a service still busy with it `killAfterMs` later stops this sandbox
-   * (the service is the one that hangs, not its caller).
+   * its deadline fails and stops this sandbox (the service is the one that hangs, not its
+   * caller).
    */
   async invoke(
     instance: string,
@@ -129,8 +129,11 @@ export class PluginSandbox implements PluginRuntime {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = wait === undefined ? undefined : new Promise<DoneMessage>((resolve) => {
       timer = setTimeout(() => {
+        // A service method gets no abort signal, so there is nothing to wait for: the service
+        // that let its caller's time run out is stopped now (its plugin, not the caller's).
         const what = `service "${instance}" did not answer ${method}() within ${formatMs(wait)}`;
-        resolve(this.#timedOut(id, wait, what));
+        resolve(failed(id, { name: "TimeoutError", message: what }));
+        this.#died(`${what}, its caller's deadline, so the plugin was stopped`);
       }, wait);
     });
     const { outcome } = await (late ? Promise.race([answered, late]) : answered).finally(() => {
@@ -232,8 +235,8 @@ export class PluginSandbox implements PluginRuntime {
       const kill = setTimeout(() => {
         this.#pending.delete(id);
         this.#died(
-          `a ${what.startsWith("service") ? "service call" : "step"} did not stop within ` +
-            `${formatMs(killAfterMs)} after its timeout, so the plugin was stopped`,
+          `a step did not stop within ${formatMs(killAfterMs)} after its timeout, so the ` +
+            "plugin was stopped",
         );
       }, killAfterMs);
       this.#pending.set(id, () => {

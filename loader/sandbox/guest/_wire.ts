@@ -36,14 +36,16 @@ export async function parseParams(schema: StandardSchema, value: unknown): Promi
   throw new TypeError(`invalid params: ${text.join("; ")}`);
 }
 
-/** An error as it crosses the boundary; non-Error values are described. */
+/**
+ * An error as it crosses the boundary; non-Error values are described. Plugin code controls the
+ * error object (a getter may throw), so every field is read defensively.
+ */
 export function wire(e: unknown): WireError {
   if (e instanceof Error) {
-    return {
-      name: String(e.name),
-      message: String(e.message),
-      ...(e.stack ? { stack: String(e.stack) } : {}),
-    };
+    const name = read(() => e.name) ?? "Error";
+    const message = read(() => e.message) ?? "threw an error whose message cannot be read";
+    const stack = read(() => e.stack);
+    return { name, message, ...(stack ? { stack } : {}) };
   }
   let text: string;
   try {
@@ -52,6 +54,15 @@ export function wire(e: unknown): WireError {
     text = Object.prototype.toString.call(e);
   }
   return { name: "Error", message: `threw a non-Error value: ${text.slice(0, 500)}` };
+}
+
+function read(field: () => unknown): string | undefined {
+  try {
+    const value = field();
+    return value === undefined ? undefined : String(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** An Error rebuilt from its wire form. */
