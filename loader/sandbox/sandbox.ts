@@ -131,7 +131,9 @@ export class PluginSandbox implements PluginRuntime {
       timer = setTimeout(() => {
         // A service method gets no abort signal, so there is nothing to wait for: the service
         // that let its caller's time run out is stopped now (its plugin, not the caller's).
-        const what = `service "${instance}" did not answer ${method}() within ${formatMs(wait)}`;
+        const what = `service "${instance}" did not answer ${method}() within ${
+          formatMs(Math.round(wait))
+        }`;
         resolve(failed(id, { name: "TimeoutError", message: what }));
         this.#died(`${what}, its caller's deadline, so the plugin was stopped`);
       }, wait);
@@ -321,10 +323,13 @@ export class PluginSandbox implements PluginRuntime {
   }
 }
 
-/** A deadline moved earlier by a tenth of the time left (at most a second). */
+/**
+ * A deadline moved earlier by a third of the time left (at most two seconds), so that a
+ * service's failure has time to travel back through each service that relayed the call.
+ */
 function early(deadline: number): number {
   const left = deadline - Date.now();
-  return deadline - Math.min(1000, Math.max(0, left / 10));
+  return deadline - Math.min(2000, Math.max(0, left / 3));
 }
 
 function failed(id: number, error: WireError): DoneMessage {

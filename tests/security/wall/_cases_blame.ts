@@ -22,7 +22,7 @@ function call(
     use: "wall-bystander:Call",
     injects: { [service]: service },
     params: { service, method, args },
-    timeout: "500ms",
+    timeout: "2s", // room, on a busy machine, for a failure to travel back through a relay
     ...(inner ? {} : { continue_on_error: true }),
   };
 }
