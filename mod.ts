@@ -56,7 +56,13 @@ export type {
 export { compileCondition, compileExpression, compileValue } from "./core/expression.ts";
 export type { CompiledValue, ExpressionScope, FieldRef, RenderOptions } from "./core/expression.ts";
 export { formatMs, parseDuration } from "./core/duration.ts";
-export { grantedEnvValues, MIN_SECRET_LENGTH, REDACTED, Secrets } from "./core/secrets.ts";
+export {
+  envGranted,
+  grantedEnvValues,
+  MIN_SECRET_LENGTH,
+  REDACTED,
+  Secrets,
+} from "./core/secrets.ts";
 export { effectivePermissions, PERMISSION_NAMES } from "./core/permissions.ts";
 export type { EffectivePermissions } from "./core/permissions.ts";
 export { checkManifest } from "./core/manifest.ts";

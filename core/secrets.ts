@@ -135,13 +135,22 @@ export function grantedEnvValues(
   grant: boolean | readonly string[],
   env: Record<string, string>,
 ): string[] {
-  if (grant === false) return [];
-  const names = Object.keys(env);
-  const matches = (name: string) =>
-    grant === true
-      ? !COMMON_VARIABLES.has(name)
-      : grant.some((g) => (g.endsWith("*") ? name.startsWith(g.slice(0, -1)) : name === g));
-  return names.filter(matches).map((n) => env[n]!);
+  return Object.keys(env)
+    .filter((name) => envGranted(grant, name) && !(grant === true && COMMON_VARIABLES.has(name)))
+    .map((n) => env[n]!);
+}
+
+/**
+ * Whether an `env` grant lets a plugin read a variable: `true`, its name, or a `PREFIX_*`
+ * pattern it matches.
+ *
+ * @param grant The plugin's effective `env` permission.
+ * @param name The variable's name.
+ * @returns Whether the plugin may read it.
+ */
+export function envGranted(grant: boolean | readonly string[], name: string): boolean {
+  if (typeof grant === "boolean") return grant;
+  return grant.some((g) => (g.endsWith("*") ? name.startsWith(g.slice(0, -1)) : name === g));
 }
 
 function escapeRegExp(text: string): string {

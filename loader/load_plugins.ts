@@ -8,6 +8,7 @@ import type { Diagnostic } from "../core/errors.ts";
 import type { PluginHandle } from "../core/registry.ts";
 import { SupervisedPlugin } from "./sandbox/supervisor.ts";
 import { runsCachedOnly, sandboxModuleFlags } from "./host_flags.ts";
+import { envGranted } from "../core/secrets.ts";
 import { type ResolvedSource, resolveSource, type SourceOptions } from "./source/resolve_source.ts";
 import { readManifest } from "./read_manifest.ts";
 import { beyondHost, checkGrantPaths, grantPermissions } from "./_grant.ts";
@@ -231,13 +232,8 @@ export const DEFAULT_ISOLATION = "process";
 
 /** The environment variables a grant lets a plugin read, with their values. */
 function grantedEnv(grant: boolean | string[]): Record<string, string> {
-  const env = Deno.env.toObject();
-  if (grant === true) return env;
-  if (grant === false) return {};
   return Object.fromEntries(
-    Object.entries(env).filter(([name]) =>
-      grant.some((g) => (g.endsWith("*") ? name.startsWith(g.slice(0, -1)) : name === g))
-    ),
+    Object.entries(Deno.env.toObject()).filter(([name]) => envGranted(grant, name)),
   );
 }
 

@@ -224,11 +224,7 @@ export class PluginSandbox implements PluginRuntime {
    * until it stops (then they are sent) or the sandbox is stopped (then they were never sent,
    * and a new sandbox can take them).
    */
-  #timedOut(
-    id: number,
-    timeoutMs: number,
-    what = `timed out after ${formatMs(timeoutMs)}`,
-  ): DoneMessage {
+  #timedOut(id: number, timeoutMs: number): DoneMessage {
     const late = this.#pending.get(id);
     this.#send({ t: "abort", id });
     if (late) {
@@ -248,7 +244,7 @@ export class PluginSandbox implements PluginRuntime {
         for (const msg of held) this.#send(msg);
       });
     }
-    return failed(id, { name: "TimeoutError", message: what });
+    return failed(id, { name: "TimeoutError", message: `timed out after ${formatMs(timeoutMs)}` });
   }
 
   #died(reason: string): void {
