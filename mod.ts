@@ -54,7 +54,13 @@ export type {
   StepConfig,
 } from "./core/config/schema.ts";
 export { compileCondition, compileExpression, compileValue } from "./core/expression.ts";
-export type { CompiledValue, ExpressionScope, FieldRef, RenderOptions } from "./core/expression.ts";
+export type {
+  CompiledValue,
+  ExpressionScope,
+  FieldRef,
+  RenderOptions,
+  TemplateExpression,
+} from "./core/expression.ts";
 export { formatMs, parseDuration } from "./core/duration.ts";
 export {
   envGranted,
@@ -73,6 +79,14 @@ export type {
   InjectableKind,
   InvokeOptions,
   Isolation,
+  LoopCounts,
+  LoopFailure,
+  LoopHole,
+  LoopHooks,
+  LoopInput,
+  LoopResult,
+  LoopSource,
+  LoopStep,
   Outcome,
   ParamIssue,
   ParamRef,

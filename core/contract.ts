@@ -72,6 +72,103 @@ export interface RunInput {
   step: { id: string; runner: string };
 }
 
+/**
+ * Where a param of a sub-step in an offloaded `for_each` comes from, item by item: the item (or
+ * a path into it), its index, or a path into the data of an earlier sub-step of the same item.
+ */
+export type LoopSource =
+  | { from: "item"; path: readonly string[] }
+  | { from: "index" }
+  | { from: "step"; step: string; path: readonly string[] };
+
+/** A param of a sub-step filled in per item: where it goes, and where it comes from. */
+export interface LoopHole {
+  /** Where in the params it goes. */
+  at: readonly (string | number)[];
+  /** The expression as written, for messages. */
+  expression: string;
+  /** Where its value comes from. */
+  source: LoopSource;
+}
+
+/** One sub-step of an offloaded `for_each`, ready to run item by item inside the sandbox. */
+export interface LoopStep {
+  /** The step id. */
+  id: string;
+  /** The pipe name (without prefix). */
+  pipe: string;
+  /** Params the same for every item (rendered once), `null` where a hole goes. */
+  params: unknown;
+  /** Params filled in per item. */
+  holes: readonly LoopHole[];
+  /** Injected name to service id. */
+  services: Record<string, string>;
+  /** How long the pipe may take for one item. */
+  timeoutMs: number;
+  /** Whether the item goes on to the next sub-step when this one fails. */
+  continueOnError: boolean;
+}
+
+/**
+ * A whole `for_each` whose sub-steps all run in one plugin and take their params from the item,
+ * its index, earlier sub-steps and values fixed for the loop: the runtime runs it item by item
+ * where the plugin's code is, and only counts and failures come back.
+ */
+export interface LoopInput {
+  /** The items (`null` when `itemsRef` hands them over by reference). */
+  items: readonly unknown[] | null;
+  /** The items, as another step's data field handed over by reference. */
+  itemsRef?: ParamRef;
+  /** Index of the first item (items before it ran earlier). */
+  base: number;
+  /** How many items run at once. */
+  concurrency: number;
+  /** The sub-steps, in order. */
+  steps: readonly LoopStep[];
+  /** Enclosing step states, outermost first, as `ctx.steps` shows them. */
+  layers: readonly StepStates[];
+  /** The `for_each` step and its runner. */
+  step: { id: string; runner: string };
+}
+
+/** A sub-step failure of one item of an offloaded loop. */
+export interface LoopFailure {
+  /** The item's index. */
+  index: number;
+  /** The sub-step id. */
+  step: string;
+  /** Its error. */
+  error: WireError;
+}
+
+/** Where an offloaded loop has come, cumulative. */
+export interface LoopCounts {
+  /** Items whose sub-steps ran and one at least succeeded. */
+  succeeded: number;
+  /** Items with a failed sub-step. */
+  failed: number;
+  /** Items all of whose sub-steps were skipped. */
+  skipped: number;
+}
+
+/** How an offloaded loop ended. */
+export interface LoopResult extends LoopCounts {
+  /** Items in all. */
+  total: number;
+  /** The first failures (at most 100), in the order they happened. */
+  failures: LoopFailure[];
+  /** Items never started (the loop was stopped). */
+  notStarted: number;
+}
+
+/** Callbacks of an offloaded loop. */
+export interface LoopHooks {
+  /** Stops the loop: no new item starts. */
+  signal?: AbortSignal | undefined;
+  /** Called as items finish, with the counts so far and the number of items. */
+  progress?: (counts: LoopCounts, total: number) => void;
+}
+
 /** A problem with params, found by an injectable's schema. */
 export interface ParamIssue {
   /** Where in the params. */
@@ -135,6 +232,11 @@ export interface PluginRuntime {
   ): Promise<unknown>;
   /** Validates params against an injectable's schema. */
   validate(kind: InjectableKind, name: string, params: unknown): Promise<ParamIssue[]>;
+  /**
+   * Runs a whole `for_each` inside the plugin's sandbox (see {@linkcode LoopInput}); absent
+   * where the runtime cannot, and then the engine runs the loop step by step.
+   */
+  runLoop?(input: LoopInput, hooks?: LoopHooks): Promise<LoopResult>;
   /** Stops the plugin's code. */
   terminate(reason?: string): void;
 }

@@ -20,10 +20,27 @@ export interface RenderOptions {
    * `null`, and the caller hands the field over by reference instead of by copy.
    */
   hold?: (ref: FieldRef) => boolean;
+  /**
+   * Whole-string templates to leave unevaluated, by source: where this returns true, the
+   * rendered value holds `null`, and the caller fills it in later.
+   */
+  omit?: (source: string) => boolean;
+}
+
+/** One `${{ expr }}` in a compiled value. */
+export interface TemplateExpression {
+  /** Where in the value. */
+  readonly path: readonly (string | number)[];
+  /** The CEL source. */
+  readonly source: string;
+  /** True when the string at `path` is exactly this template (its value keeps its type). */
+  readonly whole: boolean;
 }
 
 /** A compiled config value: static data, or data rendered from expressions at step time. */
 export interface CompiledValue {
+  /** Every expression in it, with where it sits. */
+  readonly expressions: readonly TemplateExpression[];
   /** True when the value holds no expression, so `render` always returns the same data. */
   readonly isStatic: boolean;
   /** Produces the value for a scope. */
@@ -131,6 +148,9 @@ export function compileValue(value: unknown): CompiledValue {
       isStatic: false,
       render: (s, o) => parts.map((p) => p.render(s, o)),
       fieldRefs: parts.flatMap((p, i) => p.fieldRefs.map((r) => ({ ...r, path: [i, ...r.path] }))),
+      expressions: parts.flatMap((p, i) =>
+        p.expressions.map((x) => ({ ...x, path: [i, ...x.path] }))
+      ),
     };
   }
   if (value !== null && typeof value === "object") {
@@ -144,6 +164,9 @@ export function compileValue(value: unknown): CompiledValue {
       },
       fieldRefs: entries.flatMap(([k, p]) =>
         p.fieldRefs.map((r) => ({ ...r, path: [k, ...r.path] }))
+      ),
+      expressions: entries.flatMap(([k, p]) =>
+        p.expressions.map((x) => ({ ...x, path: [k, ...x.path] }))
       ),
     };
   }
@@ -162,12 +185,21 @@ function compileString(text: string): CompiledValue {
     const source = matches[0]![1]!;
     const fn = compileExpression(source);
     const match = STEP_FIELD.exec(source);
-    if (!match) return { isStatic: false, render: fn, fieldRefs: [] };
+    const expressions = [{ path: [], source, whole: true }];
+    if (!match) {
+      return {
+        isStatic: false,
+        render: (s, o) => (o?.omit?.(source) ? null : fn(s)),
+        fieldRefs: [],
+        expressions,
+      };
+    }
     const ref: FieldRef = { path: [], step: match[1]!, field: match[2]! };
     return {
       isStatic: false,
       fieldRefs: [ref],
-      render: (s, o) => (o?.hold?.(ref) ? null : fn(s)),
+      expressions,
+      render: (s, o) => (o?.hold?.(ref) || o?.omit?.(source) ? null : fn(s)),
     };
   }
   const pieces: (string | ((s: ExpressionScope) => unknown))[] = [];
@@ -180,6 +212,7 @@ function compileString(text: string): CompiledValue {
   return {
     isStatic: false,
     fieldRefs: [],
+    expressions: matches.map((m) => ({ path: [], source: m[1]!, whole: false })),
     render(s) {
       let out = "";
       for (const p of pieces) out += typeof p === "string" ? p : asText(p(s));
@@ -189,7 +222,7 @@ function compileString(text: string): CompiledValue {
 }
 
 function constant(value: unknown): CompiledValue {
-  return { isStatic: true, render: () => value, fieldRefs: [] };
+  return { isStatic: true, render: () => value, fieldRefs: [], expressions: [] };
 }
 
 function asText(v: unknown): string {

@@ -1,6 +1,6 @@
-/** Benchmark step "classify": the shared ticket workload (../shared/peers), as a plugin. */
+/** Benchmark step "classify" on a batch of tickets (the workload in ../_workload.ts). */
 // deno-lint-ignore-file no-explicit-any
-import { classify } from "../../../shared/peers/common.mjs";
+import { classify } from "../_workload.ts";
 import { definePipe, definePlugin } from "../../plugin.ts";
 
 type Ticket = Record<string, any>;
@@ -16,7 +16,7 @@ export default definePlugin({
       description: "Scores keywords per category",
       run(ctx) {
         const items = ctx.params.items;
-        for (let i = 0; i < items.length; i++) items[i] = classify(items[i]);
+        for (let i = 0; i < items.length; i++) items[i] = classify(items[i]!);
         return { items };
       },
     }),

@@ -1,6 +1,6 @@
-/** Benchmark step "enrich": the shared ticket workload (../shared/peers), as a plugin. */
+/** Benchmark step "enrich" on a batch of tickets (the workload in ../_workload.ts). */
 // deno-lint-ignore-file no-explicit-any
-import { enrich } from "../../../shared/peers/common.mjs";
+import { enrich } from "../_workload.ts";
 import { definePipe, definePlugin } from "../../plugin.ts";
 
 type Ticket = Record<string, any>;
@@ -16,7 +16,7 @@ export default definePlugin({
       description: "Adds lower-case text, order ids, word counts",
       run(ctx) {
         const items = ctx.params.items;
-        for (let i = 0; i < items.length; i++) items[i] = enrich(items[i]);
+        for (let i = 0; i < items.length; i++) items[i] = enrich(items[i]!);
         return { items };
       },
     }),

@@ -1,6 +1,6 @@
-/** Benchmark step "normalize": the shared ticket workload (../shared/peers), as a plugin. */
+/** Benchmark step "normalize" on a batch of tickets (the workload in ../_workload.ts). */
 // deno-lint-ignore-file no-explicit-any
-import { normalize } from "../../../shared/peers/common.mjs";
+import { normalize } from "../_workload.ts";
 import { definePipe, definePlugin } from "../../plugin.ts";
 
 type Ticket = Record<string, any>;
@@ -16,7 +16,7 @@ export default definePlugin({
       description: "Trims and normalises each ticket",
       run(ctx) {
         const items = ctx.params.items;
-        for (let i = 0; i < items.length; i++) items[i] = normalize(items[i]);
+        for (let i = 0; i < items.length; i++) items[i] = normalize(items[i]!);
         return { items };
       },
     }),

@@ -1,6 +1,6 @@
-/** Benchmark step "route": the shared ticket workload (../shared/peers), as a plugin. */
+/** Benchmark step "route" on a batch of tickets (the workload in ../_workload.ts). */
 // deno-lint-ignore-file no-explicit-any
-import { route } from "../../../shared/peers/common.mjs";
+import { route } from "../_workload.ts";
 import { definePipe, definePlugin } from "../../plugin.ts";
 
 type Ticket = Record<string, any>;
@@ -16,7 +16,7 @@ export default definePlugin({
       description: "Picks a queue and an SLA",
       run(ctx) {
         const items = ctx.params.items;
-        for (let i = 0; i < items.length; i++) items[i] = route(items[i]);
+        for (let i = 0; i < items.length; i++) items[i] = route(items[i]!);
         return { items };
       },
     }),

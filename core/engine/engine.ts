@@ -6,6 +6,7 @@ import type { StepState } from "../types.ts";
 import type { PluginHandle } from "../registry.ts";
 import { explainError, type Locate } from "./_explain.ts";
 import { type Frame, runForEach } from "./_for_each.ts";
+import { offloadOf, runOffloaded } from "./_offload.ts";
 import { paramRefs, states } from "./_step_data.ts";
 import type { ServiceHost } from "./services.ts";
 
@@ -151,33 +152,57 @@ export class Engine {
       if (step.condition && !step.condition(scope)) {
         return { status: "skipped", reason: "condition is false" };
       }
-      if (step.forEach) {
-        return await runForEach(
-          {
-            runStep: async (sub, subLocal, subFrame) =>
-              this.#redacted(await this.#runStep(runner, sub, subLocal, subFrame, options)),
-            signal: options.signal,
-            progress: options.onProgress &&
-              ((done, failed, total, elapsed) =>
-                options.onProgress!({
-                  runner: runner.id,
-                  step: step.id,
-                  done,
-                  failed,
-                  total,
-                  elapsed_ms: elapsed,
-                })),
-          },
-          step,
-          local,
-          frame,
-          scope,
-        );
-      }
+      if (step.forEach) return await this.#runLoop(runner, step, local, frame, scope, options);
       return await this.#runPipe(runner, step, local, frame, scope);
     } catch (e) {
       return { status: "failed", error: (e as Error).message };
     }
+  }
+
+  /**
+   * Runs a `for_each`: inside its plugin's sandbox when all of it can run there (see
+   * `_offload.ts`), else item by item and step by step here.
+   */
+  async #runLoop(
+    runner: PlannedRunner,
+    step: PlannedStep,
+    local: Record<string, StepState>,
+    frame: Frame,
+    scope: ExpressionScope & { steps: Record<string, StepState> },
+    options: RunOptions,
+  ): Promise<StepState> {
+    const started = Date.now();
+    const progress = options.onProgress &&
+      ((done: number, failed: number, total: number) =>
+        options.onProgress!({
+          runner: runner.id,
+          step: step.id,
+          done,
+          failed,
+          total,
+          elapsed_ms: Date.now() - started,
+        }));
+    const off = offloadOf(step);
+    if (off && this.#servicesUp(step)) {
+      return await runOffloaded(off, {
+        loop: step,
+        runner: runner.id,
+        scope,
+        env: this.#envOf(off.plugin),
+        layers: [...frame.layers, states(local)],
+        locate: this.#options.locate,
+        redact: this.#options.redact ?? ((t) => t),
+        signal: options.signal,
+        progress,
+      });
+    }
+    const host = {
+      runStep: async (sub: PlannedStep, subLocal: Record<string, StepState>, subFrame: Frame) =>
+        this.#redacted(await this.#runStep(runner, sub, subLocal, subFrame, options)),
+      signal: options.signal,
+      progress,
+    };
+    return await runForEach(host, step, local, frame, scope);
   }
 
   async #runPipe(
@@ -208,6 +233,13 @@ export class Engine {
     if (outcome.status !== "failed") return outcome;
     const error = explainError(entry.plugin, outcome.error, this.#options.locate, step.path);
     return { status: "failed", error };
+  }
+
+  /** Whether every service the sub-steps of a `for_each` inject was created. */
+  #servicesUp(loop: PlannedStep): boolean {
+    return loop.steps.every((s) =>
+      Object.values(s.injects).every((dep) => !this.#options.services.failure(dep))
+    );
   }
 
   #redacted(state: StepState): StepState {

@@ -30,7 +30,10 @@ export function checkMessage(value: unknown, maxBytes: number): Checked {
     case "done":
       return checkDone(m, maxBytes);
     case "call":
-      if (!isId(m.id) || !isId(m.origin, true) || !isText(m.instance) || !isText(m.method)) {
+      if (
+        !isId(m.id) || !isId(m.origin, true) || !isText(m.instance) || !isText(m.method) ||
+        (m.deadline !== undefined && !Number.isFinite(m.deadline))
+      ) {
         return { violation: "it sent a malformed service call" };
       }
       if (!Array.isArray(m.args) || checkPlainData(m.args, maxBytes, "args")) {
@@ -45,6 +48,10 @@ export function checkMessage(value: unknown, maxBytes: number): Checked {
         return { message: { t: "log", level: m.level, message: m.message } as SandboxMessage };
       }
       return { message: m as SandboxMessage };
+    case "progress":
+      return isProgress(m)
+        ? { message: m as unknown as SandboxMessage }
+        : { violation: "it sent a malformed progress report" };
     case "crash":
       return isError(m.error) && typeof m.fatal === "boolean"
         ? { message: m as SandboxMessage }
@@ -88,6 +95,36 @@ function checkDone(m: Record<string, unknown>, maxBytes: number): Checked {
       outcome: { status: "failed", error: { name: "TypeError", message } },
     },
   };
+}
+
+const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** A loop's progress: counts, indexes and at most 100 failures, each a step id and an error. */
+function isProgress(m: Record<string, unknown>): boolean {
+  if (!isId(m.id) || !count(m.next) || !Array.isArray(m.open) || m.open.length > 10_000) {
+    return false;
+  }
+  return m.open.every(count) && isLoopCounts(m);
+}
+
+/**
+ * Whether a loop's final data has the shape the host reads: counts, `total`, `notStarted`, and
+ * at most 100 failures.
+ */
+export function isLoopDone(data: unknown): boolean {
+  const m = data as Record<string, unknown> | null;
+  return m !== null && typeof m === "object" && count(m.total) && count(m.notStarted) &&
+    isLoopCounts(m);
+}
+
+function isLoopCounts(m: Record<string, unknown>): boolean {
+  if (!count(m.succeeded) || !count(m.failed) || !count(m.skipped)) return false;
+  if (!Array.isArray(m.failures) || m.failures.length > 100) return false;
+  return m.failures.every((f) => {
+    const r = f as Record<string, unknown> | null;
+    return r !== null && typeof r === "object" && count(r.index) && isText(r.step) &&
+      isError(r.error);
+  });
 }
 
 function isId(v: unknown, signed = false): boolean {

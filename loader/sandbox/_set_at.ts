@@ -6,12 +6,18 @@
 export function setAt(root: unknown, path: readonly (string | number)[], value: unknown): unknown {
   if (!path.length) return value;
   let parent = root as Record<string | number, unknown>;
-  for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-  Object.defineProperty(parent, path.at(-1)!, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
+  for (let i = 0; i < path.length - 1; i++) {
+    parent = parent[path[i]!] as Record<string | number, unknown>;
+  }
+  const key = path[path.length - 1]!;
+  if (key !== "__proto__" && Object.hasOwn(parent, key)) parent[key] = value;
+  else {
+    Object.defineProperty(parent, key, {
+      value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return root;
 }

@@ -10,7 +10,14 @@
  * @module
  */
 
-import type { InjectableKind, Outcome, StepStates, WireError } from "../../core/contract.ts";
+import type {
+  InjectableKind,
+  LoopFailure,
+  LoopStep,
+  Outcome,
+  StepStates,
+  WireError,
+} from "../../core/contract.ts";
 export type { WireError };
 
 /** The manifest as the sandbox saw it: its data, without code, not yet checked. */
@@ -51,6 +58,78 @@ export interface RunMessage {
   step: { id: string; runner: string };
 }
 
+/** A whole `for_each` sent to run inside the sandbox (see `LoopInput` in the contract). */
+export interface LoopMessage {
+  /** Always "loop". */
+  t: "loop";
+  /** The request id. */
+  id: number;
+  /** The items, or null when `rawItems` carries them. */
+  items: unknown[] | null;
+  /** The items as JSON text (another step's field handed over by reference). */
+  rawItems?: string;
+  /** Index of the first item. */
+  base: number;
+  /** Items at once. */
+  concurrency: number;
+  /** The sub-steps, each with the id its service calls are made under. */
+  steps: (LoopStep & { origin: number })[];
+  /** Ids of enclosing step states sent before as `scope`, outermost first. */
+  scopes: number[];
+  /** The `for_each` step and runner. */
+  step: { id: string; runner: string };
+  /** How long a step may go on after its timeout before the sandbox is given up. */
+  killAfterMs: number;
+}
+
+/**
+ * How far a loop has come: cumulative counts, the items in flight, the next item to start, and
+ * the failures since the last report. A loop never starts an item more than `window` past the
+ * `next` of the report it last sent, so a host that loses the sandbox knows which items may
+ * have run.
+ */
+export interface ProgressMessage {
+  /** Always "progress". */
+  t: "progress";
+  /** The loop's request id. */
+  id: number;
+  /** Index of the next item to start. */
+  next: number;
+  /** Indexes of items in flight. */
+  open: number[];
+  /** Items that succeeded so far. */
+  succeeded: number;
+  /** Items that failed so far. */
+  failed: number;
+  /** Items skipped so far. */
+  skipped: number;
+  /** Failures since the last report (the first 100 of the loop at most). */
+  failures: LoopFailure[];
+}
+
+/** The result of a loop, as its `done` carries it. */
+export interface LoopDone {
+  /** Items that succeeded. */
+  succeeded: number;
+  /** Items that failed. */
+  failed: number;
+  /** Items skipped. */
+  skipped: number;
+  /** Items in all. */
+  total: number;
+  /** Items never started. */
+  notStarted: number;
+  /** Failures not yet reported. */
+  failures: LoopFailure[];
+}
+
+/**
+ * Items a loop may start past the `next` of its last report: when a sandbox dies, at most this
+ * many items (plus those in flight) fail as "may have run" instead of going on elsewhere. A
+ * report costs one small message, so 16 keeps that under a message per 16 items.
+ */
+export const LOOP_WINDOW = 16;
+
 /** Host to sandbox. */
 export type HostMessage =
   | {
@@ -62,6 +141,8 @@ export type HostMessage =
     services: Record<string, string>;
   }
   | RunMessage
+  | LoopMessage
+  | { t: "stop"; id: number }
   | { t: "scope"; id: number; steps: StepStates }
   | { t: "drop"; id: number }
   | { t: "abort"; id: number; reason?: WireError }
@@ -87,7 +168,17 @@ export type SandboxMessage =
   | { t: "crash"; error: WireError; fatal: boolean }
   | { t: "invalid"; problems: string[]; manifest: ManifestDescription | undefined }
   | DoneMessage
-  | { t: "call"; id: number; origin: number; instance: string; method: string; args: unknown[] }
+  | ProgressMessage
+  | {
+    t: "call";
+    id: number;
+    origin: number;
+    instance: string;
+    method: string;
+    args: unknown[];
+    /** A loop step's own deadline (the host keeps the earlier of it and its own bound). */
+    deadline?: number;
+  }
   | {
     t: "log";
     level: "debug" | "info" | "warning" | "error";

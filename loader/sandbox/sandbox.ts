@@ -2,6 +2,8 @@ import type { DoneMessage, HostMessage, ManifestDescription, SandboxMessage } fr
 import type {
   InjectableKind,
   InvokeOptions,
+  LoopHooks,
+  LoopInput,
   Outcome,
   ParamIssue,
   PipeOutcome,
@@ -16,6 +18,8 @@ import { passOn, withRawFields } from "./_raw_fields.ts";
 import { ScopeCache } from "./_scopes.ts";
 import { checkMessage } from "./_check_message.ts";
 import { openChannel } from "./_open_channel.ts";
+import { HostLoop, type LoopRun } from "./_host_loop.ts";
+export type { LoopRun } from "./_host_loop.ts";
 export { InvalidManifestError } from "./_open_channel.ts";
 export type { StartOptions } from "./_channel.ts";
 
@@ -54,6 +58,9 @@ export class PluginSandbox implements PluginRuntime {
   #grants = new Map<number, ReadonlySet<string>>();
   /** When each caller's time is up: runs by id, service instances by their creation's id. */
   #deadlines = new Map<number, number>();
+  /** Offloaded loops in flight, by request id; the time limit of each loop step's calls. */
+  #loops = new Map<number, HostLoop>();
+  #loopTimeouts = new Map<number, number>();
   /** Each service instance's creation grant, and how many of its calls are in flight. */
   #instances = new Map<string, { origin: number; services: ReadonlySet<string>; busy: number }>();
 
@@ -204,6 +211,41 @@ export class PluginSandbox implements PluginRuntime {
     return outcome;
   }
 
+  /**
+   * Runs a whole `for_each` in the sandbox. When the sandbox dies meanwhile, the result says
+   * from which item on nothing ran, so that a new sandbox can go on from there.
+   */
+  async loop(input: LoopInput, hooks: LoopHooks = {}): Promise<LoopRun> {
+    const loop = new HostLoop(input, hooks, {
+      id: () => this.#nextId++,
+      grant: (origin, services, timeoutMs) => {
+        this.#grants.set(origin, services);
+        this.#loopTimeouts.set(origin, timeoutMs);
+      },
+      revoke: (origin) => {
+        this.#grants.delete(origin);
+        this.#loopTimeouts.delete(origin);
+      },
+      scopes: (layers) =>
+        this.#scopes.ids(
+          layers,
+          (scope, steps) => this.#send({ t: "scope", id: scope, steps }),
+          (scope) => this.#send({ t: "drop", id: scope }),
+        ),
+      request: (msg) => this.#request(msg),
+      send: (msg) => this.#send(msg),
+      die: (reason) => this.#died(reason),
+      dead: () => this.#dead,
+      killAfterMs: this.#options.killAfterMs ?? 2000,
+    });
+    this.#loops.set(loop.id, loop);
+    try {
+      return await loop.run();
+    } finally {
+      this.#loops.delete(loop.id);
+    }
+  }
+
   /** Stops the plugin's code; pending requests fail with `reason`. */
   terminate(reason = "stopped"): void {
     if (this.#dead) return;
@@ -286,7 +328,8 @@ export class PluginSandbox implements PluginRuntime {
         const resolve = this.#pending.get(msg.id);
         this.#pending.delete(msg.id);
         resolve?.(msg);
-      } else if (msg.t === "call") this.#route(msg);
+      } else if (msg.t === "progress") this.#loops.get(msg.id)?.progress(msg);
+      else if (msg.t === "call") this.#route(msg);
       else if (msg.t === "log") this.#options.onLog?.(msg.level, msg.message, msg.props);
       else if (msg.t === "crash") {
         this.#options.onLog?.("error", "Uncaught error in plugin code: {error}", {
@@ -294,6 +337,14 @@ export class PluginSandbox implements PluginRuntime {
         });
       }
     }
+  }
+
+  /** A loop step's call: the step's own deadline, but never later than its timeout from now. */
+  #loopDeadline(msg: Extract<SandboxMessage, { t: "call" }>): number | undefined {
+    const timeoutMs = this.#loopTimeouts.get(msg.origin);
+    if (timeoutMs === undefined) return undefined;
+    const bound = Date.now() + timeoutMs;
+    return msg.deadline === undefined ? bound : Math.min(msg.deadline, bound);
   }
 
   #route(msg: Extract<SandboxMessage, { t: "call" }>): void {
@@ -306,7 +357,7 @@ export class PluginSandbox implements PluginRuntime {
       });
       return;
     }
-    const deadline = this.#deadlines.get(msg.origin);
+    const deadline = this.#deadlines.get(msg.origin) ?? this.#loopDeadline(msg);
     const call = { instance: msg.instance, method: msg.method, args: msg.args };
     // The service must answer a little before the caller's own time is up, so that the caller
     // learns which service hung instead of timing out itself.

@@ -1,6 +1,10 @@
 import type {
   InjectableKind,
   InvokeOptions,
+  LoopFailure,
+  LoopHooks,
+  LoopInput,
+  LoopResult,
   ParamIssue,
   PipeOutcome,
   PluginHealth,
@@ -94,6 +98,56 @@ export class SupervisedPlugin implements PluginRuntime {
     }
     if (outcome.status !== "failed") this.#failures = 0;
     return outcome;
+  }
+
+  /**
+   * Runs a whole `for_each` in the sandbox. When the sandbox dies, the items that may have run
+   * fail, and the loop goes on in a new sandbox from the first item that certainly did not.
+   */
+  async runLoop(input: LoopInput, hooks: LoopHooks = {}): Promise<LoopResult> {
+    const all = input.items ??
+      ((input.itemsRef!.data as Record<string, unknown>)[input.itemsRef!.field] as unknown[]);
+    const sum = { succeeded: 0, failed: 0, skipped: 0 };
+    const failures: LoopFailure[] = [];
+    let part: LoopInput = input;
+    while (true) {
+      let run;
+      try {
+        const sandbox = await this.#live();
+        run = await sandbox.loop(part, {
+          signal: hooks.signal,
+          progress: (n, total) =>
+            hooks.progress?.({
+              succeeded: sum.succeeded + n.succeeded,
+              failed: sum.failed + n.failed,
+              skipped: sum.skipped + n.skipped,
+            }, part.base + total),
+        });
+      } catch (e) {
+        if ((e as Error).name === NOT_SENT) continue;
+        if (part === input) throw e;
+        // The plugin could not be restarted: the items left fail with the reason.
+        const left = all.length - part.base;
+        const error = { name: "Error", message: (e as Error).message };
+        for (let i = 0; i < left && failures.length < 100; i++) {
+          failures.push({ index: part.base + i, step: input.step.id, error });
+        }
+        sum.failed += left;
+        return { ...sum, total: all.length, notStarted: 0, failures };
+      }
+      sum.succeeded += run.counts.succeeded;
+      sum.failed += run.counts.failed;
+      sum.skipped += run.counts.skipped;
+      failures.push(...run.failures.slice(0, 100 - failures.length));
+      const next = run.died?.resumeFrom;
+      if (next === undefined || next >= all.length || hooks.signal?.aborted) {
+        const notStarted = run.notStarted + (next === undefined ? 0 : all.length - next);
+        if (!run.died) this.#failures = 0;
+        return { ...sum, total: all.length, notStarted, failures };
+      }
+      part = { ...input, items: all.slice(next), base: next };
+      delete part.itemsRef;
+    }
   }
 
   /** Creates a service, and again in every later sandbox. */

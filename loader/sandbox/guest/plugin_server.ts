@@ -5,12 +5,13 @@
  *
  * @module
  */
-import type { HostMessage, RunMessage, SandboxMessage } from "../protocol.ts";
+import type { HostMessage, LoopMessage, RunMessage, SandboxMessage } from "../protocol.ts";
 import type { Injectable, PluginLogger, ServiceProxy } from "../../../core/types.ts";
 import type { Outcome, StepStates } from "../../../core/contract.ts";
 import { checkPlainData } from "../_plain_data.ts";
 import { describe, describeProblems } from "./_describe_manifest.ts";
 import { issuesOf, parseParams, setAt, unwire, wire } from "./_wire.ts";
+import { GuestLoop, type LoopServer, StuckStep } from "./_loop.ts";
 
 /** Options of the serving side. */
 export interface ServerOptions {
@@ -40,6 +41,7 @@ export class PluginServer {
   #scopes = new Map<number, StepStates>();
   #injectables = new Map<string, Injectable>();
   #nextCallId = 1;
+  #loops = new Map<number, GuestLoop>();
   #maxBytes: number;
   #rawFields: boolean;
   #logger: PluginLogger;
@@ -94,6 +96,7 @@ export class PluginServer {
   }
 
   #flush(): void {
+    if (!this.#outbox.length) return;
     const batch = this.#outbox.splice(0);
     try {
       this.#post(batch);
@@ -115,6 +118,10 @@ export class PluginServer {
     switch (msg.t) {
       case "run":
         return void this.#run(msg);
+      case "loop":
+        return void this.#loop(msg);
+      case "stop":
+        return this.#loops.get(msg.id)?.stop();
       case "create":
         return void this.#create(msg);
       case "invoke":
@@ -213,6 +220,44 @@ export class PluginServer {
     }
   }
 
+  async #loop(msg: LoopMessage): Promise<void> {
+    try {
+      const items = msg.rawItems === undefined ? msg.items : JSON.parse(msg.rawItems);
+      if (!Array.isArray(items)) {
+        const what = items === null ? "null" : typeof items;
+        throw new TypeError(`for_each yielded ${what}, not a list`);
+      }
+      let outer: StepStates = {};
+      for (const id of msg.scopes) outer = { ...outer, ...this.#scopes.get(id) };
+      const loop = new GuestLoop(msg, items, outer, this.#loopServer(msg.killAfterMs));
+      this.#loops.set(msg.id, loop);
+      this.#end(msg.id, { status: "succeeded", data: await loop.run() });
+    } catch (e) {
+      if (e instanceof StuckStep) {
+        this.#end(msg.id, { status: "failed", error: { name: e.name, message: e.message } });
+      } else this.#fail(msg.id, e);
+    } finally {
+      this.#loops.delete(msg.id);
+    }
+  }
+
+  #loopServer(killAfterMs: number): LoopServer {
+    return {
+      pipe: (name) => {
+        const pipe = this.#injectables.get(`pipe:${name}`);
+        return pipe?.kind === "pipe" ? pipe : undefined;
+      },
+      proxies: (services, origin, deadline) => this.#proxies(services, origin, deadline),
+      log: this.#logger,
+      report: (msg) => {
+        this.#send(msg);
+        this.#flush();
+      },
+      yield: macrotask,
+      killAfterMs,
+    };
+  }
+
   async #create(msg: Extract<HostMessage, { t: "create" }>): Promise<void> {
     try {
       const def = this.#injectables.get(`service:${msg.name}`);
@@ -253,7 +298,11 @@ export class PluginServer {
     this.#end(msg.id, { status: "succeeded", data: issues });
   }
 
-  #proxies(map: Record<string, string>, origin: number): Record<string, ServiceProxy> {
+  #proxies(
+    map: Record<string, string>,
+    origin: number,
+    deadline?: number,
+  ): Record<string, ServiceProxy> {
     const out: Record<string, ServiceProxy> = {};
     for (const [alias, instance] of Object.entries(map)) {
       out[alias] = new Proxy({}, {
@@ -272,11 +321,35 @@ export class PluginServer {
               }
               const id = this.#nextCallId++;
               this.#pending.set(id, { resolve, reject });
-              this.#send({ t: "call", id, origin, instance, method, args });
+              this.#send({
+                t: "call",
+                id,
+                origin,
+                instance,
+                method,
+                args,
+                ...(deadline === undefined ? {} : { deadline }),
+              });
             });
         },
       }) as ServiceProxy;
     }
     return out;
   }
+}
+
+/**
+ * Resolves after the event loop has run timers and incoming messages, without the 4 ms clamp
+ * of nested timeouts. The channel is closed at once, so it never keeps a process alive.
+ */
+function macrotask(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      port2.close();
+      resolve();
+    };
+    port2.postMessage(0);
+  });
 }
