@@ -5,11 +5,11 @@ const CACHED_ONLY = "--cached-only";
 const MARK = "OTAI_SANDBOX_REEXEC";
 
 /**
- * Plugin sandboxes need Deno's `--unstable-worker-options`, which a remote main module
- * (`deno run -A jsr:@otai/cli`) does not get from any deno.json; Worker sandboxes also need the
- * host to run `--cached-only`, so that their module loader fetches nothing. Without them, otai
- * runs itself again with the flags added to the same command line (its own modules are in the
- * cache by then).
+ * Worker sandboxes need Deno's `--unstable-worker-options`, which a remote main module
+ * (`deno run -A jsr:@otai/cli`) does not get from any deno.json, and a host that runs
+ * `--cached-only`, so that their module loader fetches nothing. When a config has a Worker
+ * plugin and the flags are missing, otai runs itself again with them added to the same command
+ * line (its own modules are in the cache by then).
  *
  * @param needsCachedOnly Whether a plugin of the config runs in a Worker sandbox.
  * @returns The child's exit code when it re-ran itself, or undefined to go on in this process.
@@ -21,9 +21,8 @@ export async function reexecWithWorkerOptions(
     exitWithParent();
     return undefined;
   }
-  const missing = [WORKER_OPTIONS, ...(needsCachedOnly ? [CACHED_ONLY] : [])].filter((f) =>
-    !hasFlag(f)
-  );
+  // Only Worker sandboxes need either flag: a config without them starts in this process.
+  const missing = needsCachedOnly ? [WORKER_OPTIONS, CACHED_ONLY].filter((f) => !hasFlag(f)) : [];
   if (!missing.length) return undefined;
   const argv = commandLine();
   let args: string[];

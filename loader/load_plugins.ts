@@ -3,16 +3,13 @@ import { fileURLToPath as fromFileUrl } from "node:url";
 import type { CompiledConfig } from "../core/config/compile_config.ts";
 import type { PluginEntry } from "../core/config/schema.ts";
 import type { PermissionSet, ServiceCall } from "../core/contract.ts";
-import type { ManifestInfo } from "../core/manifest.ts";
 import type { Diagnostic } from "../core/errors.ts";
 import type { PluginHandle } from "../core/registry.ts";
-import { SupervisedPlugin } from "./sandbox/supervisor.ts";
-import { runsCachedOnly, sandboxModuleFlags } from "./host_flags.ts";
-import { envGranted } from "../core/secrets.ts";
+import type { ManifestInfo } from "../core/manifest.ts";
+import { sandboxModuleFlags } from "./host_flags.ts";
 import { type ResolvedSource, resolveSource, type SourceOptions } from "./source/resolve_source.ts";
-import { readManifest } from "./read_manifest.ts";
 import { beyondHost, checkGrantPaths, grantPermissions } from "./_grant.ts";
-import { graphIntegrity, type PluginGraph } from "./source/fetch_plugin.ts";
+import { LoadError, manifestOf, requireCachedOnlyHost, startRuntime } from "./_start_plugin.ts";
 
 /** Hooks from the host into every plugin sandbox. */
 export interface LoadPluginsOptions {
@@ -135,60 +132,28 @@ async function loadOne(
   }
   const url = resolved.importSpecifier;
   const isolation = entry.isolation ?? DEFAULT_ISOLATION;
-  if (isolation === "worker" && !runsCachedOnly()) {
-    throw new LoadError(
-      entry.as,
-      `Cannot load plugin "${entry.as ?? entry.from}" with isolation: worker: Worker sandboxes ` +
-        "load code through this process's module loader, which may fetch from the network " +
-        "unless Deno runs with --cached-only; run it so (the otai command line does), or use " +
-        "isolation: process",
-    );
-  }
+  if (isolation === "worker") requireCachedOnlyHost(entry);
   const where = {
     isolation,
     ...(entry.limits?.memory_mb ? { memoryMb: entry.limits.memory_mb } : {}),
     denoArgs: sandboxModuleFlags(),
     cwd: fromFileUrl(config.baseUrl),
   };
-  const m = await manifestOf(url, entry, { ...where, importHosts: resolved.importHosts });
-  const prefix = entry.as ?? m.name;
-  const granted = grantPermissions({
-    name: m.name,
-    index,
-    request: m.permissions ?? {},
-    grant: entry.permissions ?? {},
-    base: fromFileUrl(config.baseUrl),
+  const m = await manifestOf(url, entry, {
+    ...where,
     importHosts: resolved.importHosts,
-    where: config.locate(["plugins", index]),
+    ...(resolved.graph ? { integrity: resolved.graph.integrity } : {}),
   });
-  if ("refusal" in granted) throw new LoadError(prefix, granted.refusal);
-  const { effective } = granted;
-  const unsafe = await checkGrantPaths(effective, await options.code);
-  if (unsafe) {
-    const at = config.locate(["plugins", index, "permissions"]);
-    throw new LoadError(
-      prefix,
-      `Cannot load plugin "${m.name}": ${unsafe} (${at.file}:${at.line})`,
-    );
-  }
+  const prefix = entry.as ?? m.name;
+  const effective = await effectiveGrant(config, entry, index, m, resolved, options.code);
   const graph = resolved.graph;
   if (isolation === "none") checkUnconfined(entry, m.name, prefix, effective);
-  let runtime: SupervisedPlugin;
-  try {
-    ({ plugin: runtime } = await SupervisedPlugin.start({
-      url,
-      permissions: effective,
-      ...where,
-      env: grantedEnv(effective.env),
-      ...(entry.limits?.result_mb ? { maxResultBytes: entry.limits.result_mb * 1e6 } : {}),
-      ...(config.killAfterMs ? { killAfterMs: config.killAfterMs } : {}),
-      onLog: (level, message, props) => options.onLog?.(prefix, level, message, props),
-      ...(graph ? { verify: () => changedSince(graph) } : {}),
-      ...(options.onCall ? { onCall: options.onCall } : {}),
-    }));
-  } catch (e) {
-    throw new LoadError(prefix, `Cannot start plugin "${m.name}": ${explainLoadError(e as Error)}`);
-  }
+  const runtime = await startRuntime(url, m.name, prefix, effective, where, {
+    entry,
+    config,
+    options,
+    ...(graph ? { graph } : {}),
+  });
   return {
     prefix,
     index,
@@ -201,41 +166,40 @@ async function loadOne(
   };
 }
 
-/** The plugin's checked manifest, read with no permissions. */
-async function manifestOf(
-  url: string,
+/** The plugin's effective permissions: its request within its grant, on paths that are safe. */
+async function effectiveGrant(
+  config: CompiledConfig,
   entry: PluginEntry,
-  where: Parameters<typeof readManifest>[1],
-): Promise<ManifestInfo> {
-  let read;
-  try {
-    read = await readManifest(url, where);
-  } catch (e) {
+  index: number,
+  m: ManifestInfo,
+  resolved: ResolvedSource,
+  code: Promise<string[]>,
+): Promise<PermissionSet> {
+  const prefix = entry.as ?? m.name;
+  const granted = grantPermissions({
+    name: m.name,
+    index,
+    request: m.permissions ?? {},
+    grant: entry.permissions ?? {},
+    base: fromFileUrl(config.baseUrl),
+    importHosts: resolved.importHosts,
+    where: config.locate(["plugins", index]),
+  });
+  if ("refusal" in granted) throw new LoadError(prefix, granted.refusal);
+  const { effective } = granted;
+  const unsafe = await checkGrantPaths(effective, await code);
+  if (unsafe) {
+    const at = config.locate(["plugins", index, "permissions"]);
     throw new LoadError(
-      entry.as,
-      `Cannot load plugin "${entry.as ?? entry.from}": ${explainLoadError(e as Error)}`,
+      prefix,
+      `Cannot load plugin "${m.name}": ${unsafe} (${at.file}:${at.line})`,
     );
   }
-  if (read.manifest) return read.manifest;
-  const declared = read.description.name;
-  const named = entry.as ?? (typeof declared === "string" ? declared : undefined);
-  throw new LoadError(
-    named,
-    `Cannot load plugin "${named ?? entry.from}": its manifest is invalid: ${
-      read.problems.join("; ")
-    }`,
-  );
+  return effective;
 }
 
 /** How plugins are confined when their entry does not say: a subprocess, the mode that holds. */
 export const DEFAULT_ISOLATION = "process";
-
-/** The environment variables a grant lets a plugin read, with their values. */
-function grantedEnv(grant: boolean | string[]): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(Deno.env.toObject()).filter(([name]) => envGranted(grant, name)),
-  );
-}
 
 /**
  * What no grant may reach: the folders of the config's local plugins, and every local module of
@@ -262,19 +226,6 @@ function codeFiles(
   return [...new Set([...folders, ...files])];
 }
 
-/** Why a plugin's code no longer matches what was vetted, or undefined when it does. */
-async function changedSince(graph: PluginGraph): Promise<string | undefined> {
-  let now: string;
-  try {
-    now = await graphIntegrity(graph.specifier, graph);
-  } catch (e) {
-    return `its code cannot be read any more (${(e as Error).message})`;
-  }
-  return now === graph.integrity
-    ? undefined
-    : "its code changed on disk since it was loaded; review the change, then start otai again";
-}
-
 /** `isolation: none` needs `trusted: true`, and gives nothing this process does not hold. */
 function checkUnconfined(
   entry: PluginEntry,
@@ -291,20 +242,4 @@ function checkUnconfined(
     prefix,
     `Cannot load plugin "${name}" with isolation: none: ${why}; use isolation: worker or process`,
   );
-}
-
-/** A plugin that could not be loaded, with the prefix it would have had when known. */
-class LoadError extends Error {
-  constructor(readonly prefix: string | undefined, message: string) {
-    super(message);
-  }
-}
-
-function explainLoadError(e: Error): string {
-  const message = e.message;
-  if (/Requires \w+ access/.test(message)) {
-    return `${message.replace(/, run again with.*$/, "")}: the module's top-level code ran with ` +
-      "no permissions; move work that needs permissions into create() or run()";
-  }
-  return message;
 }

@@ -1,8 +1,10 @@
+import { fileURLToPath as fromFileUrl } from "node:url";
 import { checkManifest, type ManifestInfo } from "../core/manifest.ts";
 import type { PermissionSet } from "../core/contract.ts";
 import type { ManifestDescription } from "./sandbox/protocol.ts";
 import { InvalidManifestError, PluginSandbox } from "./sandbox/sandbox.ts";
 import type { StartOptions } from "./sandbox/sandbox.ts";
+import { VettedCache } from "./_vetted_cache.ts";
 
 /** Sandbox permissions that grant nothing. */
 export const NO_PERMISSIONS: PermissionSet = {
@@ -37,7 +39,40 @@ export interface ReadManifest {
  */
 export async function readManifest(
   url: string,
-  options: Omit<StartOptions, "url" | "permissions" | "env"> & { importHosts?: string[] } = {},
+  options: ReadManifestOptions = {},
+): Promise<ReadManifest> {
+  const { integrity, ...rest } = options;
+  if (!integrity) return await readInSandbox(url, rest);
+  // The same code read the same way describes itself the same way: a warm start skips the
+  // sandbox. Only valid manifests are kept.
+  const key = await VettedCache.key([url, integrity, { ...rest, loadTimeoutMs: undefined }], [
+    DESCRIBE,
+  ]);
+  const cached = await manifests.get(key);
+  if (cached) return cached;
+  const read = await readInSandbox(url, rest);
+  if (read.manifest) await manifests.set(key, read);
+  return read;
+}
+
+/** Options for {@linkcode readManifest}. */
+export type ReadManifestOptions = Omit<StartOptions, "url" | "permissions" | "env"> & {
+  /** Hosts its code may be imported from. */
+  importHosts?: string[];
+  /** The hash of its vetted graph: with it, a manifest read before is used again. */
+  integrity?: string;
+};
+
+const manifests = new VettedCache<ReadManifest>("manifests");
+/** How a sandbox describes a manifest: a change to it changes every description. */
+const DESCRIBE = new URL("./sandbox/guest/_describe_manifest.ts", import.meta.url).protocol ===
+    "file:"
+  ? fromFileUrl(new URL("./sandbox/guest/_describe_manifest.ts", import.meta.url))
+  : "";
+
+async function readInSandbox(
+  url: string,
+  options: Omit<ReadManifestOptions, "integrity">,
 ): Promise<ReadManifest> {
   let description: ManifestDescription;
   let problems: string[] = [];

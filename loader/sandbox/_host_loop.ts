@@ -24,11 +24,10 @@ import {
 } from "./protocol.ts";
 import { passOn } from "./_raw_fields.ts";
 import { isLoopDone } from "./_check_message.ts";
+import { NOT_SENT } from "./_requests.ts";
 import { tickMs } from "./_loop_timing.ts";
 
 const MAX_FAILURES_KEPT = 100;
-/** The error name of a request a stopped sandbox never received (see `sandbox.ts`). */
-const NOT_SENT = "NotSent";
 
 /** What a loop needs from its sandbox. */
 export interface LoopLink {

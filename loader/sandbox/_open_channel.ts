@@ -18,29 +18,7 @@ export async function openChannel(
   const loadTimeoutMs = options.loadTimeoutMs ?? 30_000;
   let settle!: (r: { manifest?: ManifestDescription; error?: Error }) => void;
   const loaded = new Promise<{ manifest?: ManifestDescription; error?: Error }>((r) => settle = r);
-  let ready = false;
-  const startup: ChannelEvents = {
-    message(batch: unknown) {
-      if (ready) return events.message(batch);
-      const first = Array.isArray(batch) ? batch[0] as SandboxMessage | undefined : undefined;
-      if (first?.t === "ready" && first.manifest !== null && typeof first.manifest === "object") {
-        ready = true;
-        settle({ manifest: first.manifest });
-        if ((batch as unknown[]).length > 1) events.message((batch as unknown[]).slice(1));
-      } else if (first?.t === "crash") {
-        settle({
-          error: Object.assign(new Error(first.error.message), { name: first.error.name }),
-        });
-      } else if (first?.t === "invalid") {
-        const problems = Array.isArray(first.problems) ? first.problems.map(String) : [];
-        settle({ error: new InvalidManifestError(problems, first.manifest) });
-      }
-    },
-    exit(reason) {
-      if (!ready) settle({ error: new Error(reason) });
-      else events.exit(reason);
-    },
-  };
+  const startup = untilReady(events, settle);
   const channelOptions = {
     url: options.url,
     permissions: options.permissions,
@@ -72,6 +50,39 @@ export async function openChannel(
     return { error: result.error ?? new Error("the sandbox did not start") };
   }
   return { channel, manifest: result.manifest! };
+}
+
+/**
+ * The events of a channel until its sandbox is ready: the first batch settles the start (ready,
+ * a crash while loading, or an invalid manifest); everything after goes to `events`.
+ */
+function untilReady(
+  events: ChannelEvents,
+  settle: (r: { manifest?: ManifestDescription; error?: Error }) => void,
+): ChannelEvents {
+  let ready = false;
+  return {
+    message(batch: unknown) {
+      if (ready) return events.message(batch);
+      const first = Array.isArray(batch) ? batch[0] as SandboxMessage | undefined : undefined;
+      if (first?.t === "ready" && first.manifest !== null && typeof first.manifest === "object") {
+        ready = true;
+        settle({ manifest: first.manifest });
+        if ((batch as unknown[]).length > 1) events.message((batch as unknown[]).slice(1));
+      } else if (first?.t === "crash") {
+        settle({
+          error: Object.assign(new Error(first.error.message), { name: first.error.name }),
+        });
+      } else if (first?.t === "invalid") {
+        const problems = Array.isArray(first.problems) ? first.problems.map(String) : [];
+        settle({ error: new InvalidManifestError(problems, first.manifest) });
+      }
+    },
+    exit(reason) {
+      if (!ready) settle({ error: new Error(reason) });
+      else events.exit(reason);
+    },
+  };
 }
 
 /** A plugin module whose default export is not a usable manifest. */

@@ -1,10 +1,9 @@
-import type { DoneMessage, HostMessage, ManifestDescription, SandboxMessage } from "./protocol.ts";
+import type { DoneMessage, ManifestDescription, SandboxMessage } from "./protocol.ts";
 import type {
   InjectableKind,
   InvokeOptions,
   LoopHooks,
   LoopInput,
-  Outcome,
   ParamIssue,
   PipeOutcome,
   PluginRuntime,
@@ -19,6 +18,9 @@ import { ScopeCache } from "./_scopes.ts";
 import { checkMessage } from "./_check_message.ts";
 import { openChannel } from "./_open_channel.ts";
 import { HostLoop, type LoopRun } from "./_host_loop.ts";
+import { CallGrants, early } from "./_call_grants.ts";
+import { failed, rebuild, withDeadline } from "./_replies.ts";
+import { Requests } from "./_requests.ts";
 export type { LoopRun } from "./_host_loop.ts";
 export { InvalidManifestError } from "./_open_channel.ts";
 export type { StartOptions } from "./_channel.ts";
@@ -37,32 +39,19 @@ export interface SandboxOptions extends StartOptions {
 
 const BROKE = "the plugin broke the sandbox protocol";
 
-/** The error name of a request that a stopped sandbox never received (safe to send again). */
-export const NOT_SENT = "NotSent";
+export { NOT_SENT } from "./_requests.ts";
 
 /** One life of a plugin's code, confined by its isolation mode under its own permissions. */
 export class PluginSandbox implements PluginRuntime {
   #channel!: Channel;
-  #outbox: HostMessage[] = [];
-  #pending = new Map<number, (m: DoneMessage) => void>();
-  #nextId = 1;
+  #requests = new Requests((batch) => this.#channel.post(batch));
   #dead: string | undefined;
   #options: SandboxOptions;
   #scopes = new ScopeCache();
-  /** Requests held back while a timed-out pipe may still be running (see `run`). */
-  #held: (HostMessage & { id: number })[] | undefined;
-  /**
-   * Who may call which services: runs in flight by their id, and service instances (by the
-   * negative id of their creation) while they are being created or are handling a call.
-   */
-  #grants = new Map<number, ReadonlySet<string>>();
-  /** When each caller's time is up: runs by id, service instances by their creation's id. */
-  #deadlines = new Map<number, number>();
-  /** Offloaded loops in flight, by request id; the time limit of each loop step's calls. */
+  /** Who may call which services, until when. */
+  #calls = new CallGrants();
+  /** Offloaded loops in flight, by request id. */
   #loops = new Map<number, HostLoop>();
-  #loopTimeouts = new Map<number, number>();
-  /** Each service instance's creation grant, and how many of its calls are in flight. */
-  #instances = new Map<string, { origin: number; services: ReadonlySet<string>; busy: number }>();
 
   private constructor(options: SandboxOptions) {
     this.#options = options;
@@ -102,13 +91,20 @@ export class PluginSandbox implements PluginRuntime {
     params: unknown,
     services: Record<string, string>,
   ): Promise<void> {
-    const id = this.#nextId++;
+    const id = this.#requests.id();
     const granted = new Set(Object.values(services));
-    this.#grants.set(-id, granted);
-    const { outcome } = await this.#request({ t: "create", id, name, instance, params, services });
-    this.#grants.delete(-id);
+    this.#calls.grant(-id, granted);
+    const { outcome } = await this.#requests.request({
+      t: "create",
+      id,
+      name,
+      instance,
+      params,
+      services,
+    });
+    this.#calls.revoke(-id);
     if (outcome.status === "failed") throw rebuild(outcome.error);
-    this.#instances.set(instance, { origin: -id, services: granted, busy: 0 });
+    this.#calls.created(instance, -id, granted);
   }
 
   /**
@@ -122,45 +118,27 @@ export class PluginSandbox implements PluginRuntime {
     args: unknown[],
     options: InvokeOptions = {},
   ): Promise<unknown> {
-    const id = this.#nextId++;
+    const id = this.#requests.id();
     const msg = { t: "invoke", id, instance, method, args } as const;
-    const target = this.#instances.get(instance);
-    if (target && target.busy++ === 0) this.#grants.set(target.origin, target.services);
-    if (target && options.deadline !== undefined) {
-      this.#deadlines.set(target.origin, options.deadline);
-    }
-    const answered = this.#request(msg);
-    const wait = options.deadline === undefined
-      ? undefined
-      : Math.max(0, options.deadline - Date.now());
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = wait === undefined ? undefined : new Promise<DoneMessage>((resolve) => {
-      timer = setTimeout(() => {
-        // A service method gets no abort signal, so there is nothing to wait for: the service
-        // that let its caller's time run out is stopped now (its plugin, not the caller's).
-        const what = `service "${instance}" did not answer ${method}() within ${
-          formatMs(Math.round(wait))
-        }`;
-        resolve(failed(id, { name: "TimeoutError", message: what }));
-        this.#died(`${what}, its caller's deadline, so the plugin was stopped`);
-      }, wait);
-    });
-    const { outcome } = await (late ? Promise.race([answered, late]) : answered).finally(() => {
-      clearTimeout(timer);
-      if (target && --target.busy === 0) {
-        this.#grants.delete(target.origin);
-        this.#deadlines.delete(target.origin);
-      }
-    });
+    const done = this.#calls.handling(instance, options.deadline);
+    const answered = this.#requests.request(msg);
+    // A service method gets no abort signal, so there is nothing to wait for: the service that
+    // lets its caller's time run out is stopped now (its plugin, not the caller's).
+    const { outcome } = await withDeadline(answered, options.deadline, (waited) => {
+      const what = `service "${instance}" did not answer ${method}() within ${formatMs(waited)}`;
+      // Stopped after the call has failed as timed out, so that the caller hears why.
+      queueMicrotask(() => this.#died(`${what}, its caller's deadline, so the plugin was stopped`));
+      return failed(id, { name: "TimeoutError", message: what });
+    }).finally(done);
     if (outcome.status === "failed") throw rebuild(outcome.error);
     return outcome.status === "succeeded" ? outcome.data : undefined;
   }
 
   /** Validates params against an injectable's schema; returns the issues. */
   async validate(kind: InjectableKind, name: string, params: unknown): Promise<ParamIssue[]> {
-    const { outcome } = await this.#request({
+    const { outcome } = await this.#requests.request({
       t: "validate",
-      id: this.#nextId++,
+      id: this.#requests.id(),
       kind,
       name,
       params,
@@ -173,14 +151,13 @@ export class PluginSandbox implements PluginRuntime {
    * running `killAfterMs` later (one that ignores its signal, or loops) stops the sandbox.
    */
   async run(input: RunInput, timeoutMs: number): Promise<PipeOutcome> {
-    const id = this.#nextId++;
-    this.#grants.set(id, new Set(Object.values(input.services)));
-    this.#deadlines.set(id, Date.now() + timeoutMs);
+    const id = this.#requests.id();
+    this.#calls.grant(id, new Set(Object.values(input.services)), Date.now() + timeoutMs);
     const layers = input.steps.slice(0, -1);
     const scopes = this.#scopes.ids(
       layers,
-      (scope, steps) => this.#send({ t: "scope", id: scope, steps }),
-      (scope) => this.#send({ t: "drop", id: scope }),
+      (scope, steps) => this.#requests.send({ t: "scope", id: scope, steps }),
+      (scope) => this.#requests.send({ t: "drop", id: scope }),
     );
     const { params, rawParams } = passOn(input.params, input.refs ?? []);
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -188,7 +165,7 @@ export class PluginSandbox implements PluginRuntime {
       timer = setTimeout(() => resolve(this.#timedOut(id, timeoutMs)), timeoutMs);
     });
     const done = await Promise.race([
-      this.#request({
+      this.#requests.request({
         t: "run",
         id,
         pipe: input.pipe,
@@ -202,8 +179,7 @@ export class PluginSandbox implements PluginRuntime {
       timeout,
     ]);
     clearTimeout(timer);
-    this.#grants.delete(id);
-    this.#deadlines.delete(id);
+    this.#calls.revoke(id);
     const { outcome } = done;
     if (outcome.status === "succeeded" && done.raw) {
       return { status: "succeeded", data: withRawFields((outcome.data ?? {}) as object, done.raw) };
@@ -217,23 +193,18 @@ export class PluginSandbox implements PluginRuntime {
    */
   async loop(input: LoopInput, hooks: LoopHooks = {}): Promise<LoopRun> {
     const loop = new HostLoop(input, hooks, {
-      id: () => this.#nextId++,
-      grant: (origin, services, timeoutMs) => {
-        this.#grants.set(origin, services);
-        this.#loopTimeouts.set(origin, timeoutMs);
-      },
-      revoke: (origin) => {
-        this.#grants.delete(origin);
-        this.#loopTimeouts.delete(origin);
-      },
+      id: () => this.#requests.id(),
+      grant: (origin, services, timeoutMs) =>
+        this.#calls.grantLoopStep(origin, services, timeoutMs),
+      revoke: (origin) => this.#calls.revoke(origin),
       scopes: (layers) =>
         this.#scopes.ids(
           layers,
-          (scope, steps) => this.#send({ t: "scope", id: scope, steps }),
-          (scope) => this.#send({ t: "drop", id: scope }),
+          (scope, steps) => this.#requests.send({ t: "scope", id: scope, steps }),
+          (scope) => this.#requests.send({ t: "drop", id: scope }),
         ),
-      request: (msg) => this.#request(msg),
-      send: (msg) => this.#send(msg),
+      request: (msg) => this.#requests.request(msg),
+      send: (msg) => this.#requests.send(msg),
       die: (reason) => this.#died(reason),
       dead: () => this.#dead,
       killAfterMs: this.#options.killAfterMs ?? 2000,
@@ -251,14 +222,7 @@ export class PluginSandbox implements PluginRuntime {
     if (this.#dead) return;
     this.#dead = reason;
     this.#channel?.terminate();
-    const held = new Set((this.#held ?? []).map((m) => m.id));
-    this.#held = undefined;
-    const pending = [...this.#pending];
-    this.#pending.clear();
-    for (const [id, resolve] of pending) {
-      const name = held.has(id) ? NOT_SENT : "Error";
-      resolve(failed(id, { name, message: reason }));
-    }
+    this.#requests.stop(reason);
   }
 
   /**
@@ -267,25 +231,16 @@ export class PluginSandbox implements PluginRuntime {
    * and a new sandbox can take them).
    */
   #timedOut(id: number, timeoutMs: number): DoneMessage {
-    const late = this.#pending.get(id);
-    this.#send({ t: "abort", id });
-    if (late) {
-      this.#held ??= [];
-      const killAfterMs = this.#options.killAfterMs ?? 2000;
-      const kill = setTimeout(() => {
-        this.#pending.delete(id);
-        this.#died(
-          `a step did not stop within ${formatMs(killAfterMs)} after its timeout, so the ` +
-            "plugin was stopped",
-        );
-      }, killAfterMs);
-      this.#pending.set(id, () => {
-        clearTimeout(kill);
-        const held = this.#held ?? [];
-        this.#held = undefined;
-        for (const msg of held) this.#send(msg);
-      });
-    }
+    this.#requests.send({ t: "abort", id });
+    const killAfterMs = this.#options.killAfterMs ?? 2000;
+    const kill = setTimeout(() => {
+      this.#requests.forget(id);
+      this.#died(
+        `a step did not stop within ${formatMs(killAfterMs)} after its timeout, so the ` +
+          "plugin was stopped",
+      );
+    }, killAfterMs);
+    if (!this.#requests.holdBehind(id, () => clearTimeout(kill))) clearTimeout(kill);
     return failed(id, { name: "TimeoutError", message: `timed out after ${formatMs(timeoutMs)}` });
   }
 
@@ -293,28 +248,6 @@ export class PluginSandbox implements PluginRuntime {
     if (this.#dead) return;
     this.terminate(reason);
     this.#options.onExit?.(reason);
-  }
-
-  #request(msg: HostMessage & { id: number }): Promise<DoneMessage> {
-    if (this.#dead) {
-      const message = `the plugin is not running: ${this.#dead}`;
-      return Promise.resolve(failed(msg.id, { name: "Error", message }));
-    }
-    return new Promise((resolve) => {
-      this.#pending.set(msg.id, resolve);
-      if (this.#held) this.#held.push(msg);
-      else this.#send(msg);
-    });
-  }
-
-  #send(msg: HostMessage): void {
-    if (this.#dead) return;
-    if (this.#outbox.push(msg) === 1) queueMicrotask(() => this.#flush());
-  }
-
-  #flush(): void {
-    if (this.#dead) return;
-    this.#channel.post(this.#outbox.splice(0));
   }
 
   #receive(batch: unknown): void {
@@ -325,9 +258,7 @@ export class PluginSandbox implements PluginRuntime {
       if ("violation" in checked) return this.#died(`${BROKE}: ${checked.violation}`);
       const msg = checked.message;
       if (msg.t === "done") {
-        const resolve = this.#pending.get(msg.id);
-        this.#pending.delete(msg.id);
-        resolve?.(msg);
+        this.#requests.done(msg);
       } else if (msg.t === "progress") this.#loops.get(msg.id)?.progress(msg);
       else if (msg.t === "call") this.#route(msg);
       else if (msg.t === "log") this.#options.onLog?.(msg.level, msg.message, msg.props);
@@ -339,25 +270,17 @@ export class PluginSandbox implements PluginRuntime {
     }
   }
 
-  /** A loop step's call: the step's own deadline, but never later than its timeout from now. */
-  #loopDeadline(msg: Extract<SandboxMessage, { t: "call" }>): number | undefined {
-    const timeoutMs = this.#loopTimeouts.get(msg.origin);
-    if (timeoutMs === undefined) return undefined;
-    const bound = Date.now() + timeoutMs;
-    return msg.deadline === undefined ? bound : Math.min(msg.deadline, bound);
-  }
-
   #route(msg: Extract<SandboxMessage, { t: "call" }>): void {
     const reply = (ok: boolean, value?: unknown, error?: WireError) =>
-      this.#send({ t: "result", id: msg.id, ok, value, ...(error ? { error } : {}) });
-    if (!this.#grants.get(msg.origin)?.has(msg.instance) || !this.#options.onCall) {
+      this.#requests.send({ t: "result", id: msg.id, ok, value, ...(error ? { error } : {}) });
+    if (!this.#calls.allows(msg.origin, msg.instance) || !this.#options.onCall) {
       reply(false, undefined, {
         name: "NotCapable",
         message: `service "${msg.instance}" is not injected into this step; add it under injects`,
       });
       return;
     }
-    const deadline = this.#deadlines.get(msg.origin) ?? this.#loopDeadline(msg);
+    const deadline = this.#calls.deadline(msg.origin, msg.deadline);
     const call = { instance: msg.instance, method: msg.method, args: msg.args };
     // The service must answer a little before the caller's own time is up, so that the caller
     // learns which service hung instead of timing out itself.
@@ -368,24 +291,4 @@ export class PluginSandbox implements PluginRuntime {
           reply(false, undefined, { name: e?.name ?? "Error", message: String(e?.message ?? e) }),
       );
   }
-}
-
-/**
- * A deadline moved earlier by a third of the time left (at most two seconds), so that a
- * service's failure has time to travel back through each service that relayed the call.
- */
-function early(deadline: number): number {
-  const left = deadline - Date.now();
-  return deadline - Math.min(2000, Math.max(0, left / 3));
-}
-
-function failed(id: number, error: WireError): DoneMessage {
-  const outcome: Outcome = { status: "failed", error };
-  return { t: "done", id, outcome };
-}
-
-function rebuild(e: WireError): Error {
-  const error = new Error(e.message);
-  error.name = e.name;
-  return error;
 }

@@ -4,6 +4,8 @@ import { FetchError } from "./fetch_error.ts";
 import { jsrName } from "./jsr.ts";
 import { CODE_TYPES, readCached } from "./_cached_module.ts";
 import { explain, reloadTarget, servedType, wrongType } from "./_explain_fetch.ts";
+import { VettedCache } from "../_vetted_cache.ts";
+import { dirname, join } from "node:path";
 
 export { FetchError };
 
@@ -72,6 +74,47 @@ export async function fetchPluginGraph(
   specifier: string,
   options: FetchOptions = {},
 ): Promise<PluginGraph> {
+  const key = await VettedCache.key(
+    [specifier, options.denoArgs, options.cwd, options.importHosts, options.maxBytes],
+    configFiles(options),
+  );
+  if (!options.reload) {
+    const cached = await graphs.get(key);
+    if (cached && await stillHashes(cached)) return cached;
+  }
+  const graph = await vet(specifier, options);
+  await graphs.set(key, graph);
+  return graph;
+}
+
+const graphs = new VettedCache<PluginGraph>("graphs");
+
+/** Whether every module of a graph vetted before still has the content it was hashed with. */
+async function stillHashes(graph: PluginGraph): Promise<boolean> {
+  try {
+    return await graphIntegrity(graph.specifier, graph) === graph.integrity;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The files that decide how the graph resolves: a config or import map named in the flags,
+ * and any deno.json Deno would discover from the working directory up.
+ */
+function configFiles(options: FetchOptions): string[] {
+  const named = (options.denoArgs ?? []).flatMap((a) => {
+    const m = /^--(?:config|import-map)=(.+)$/.exec(a);
+    return m ? [m[1]!] : [];
+  });
+  const found: string[] = [];
+  for (let dir = options.cwd; dir; dir = dirname(dir) === dir ? undefined : dirname(dir)) {
+    found.push(join(dir, "deno.json"), join(dir, "deno.jsonc"));
+  }
+  return [...named, ...found];
+}
+
+async function vet(specifier: string, options: FetchOptions): Promise<PluginGraph> {
   const info = await denoInfo(specifier, options);
   const modules = info.modules ?? [];
   const failed = modules.find((m) => m.error);

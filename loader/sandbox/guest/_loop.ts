@@ -8,14 +8,25 @@
  *
  * @module
  */
-import type { LoopFailure, LoopHole, StepStates, WireError } from "../../../core/contract.ts";
+import type { LoopFailure, Outcome, StepStates } from "../../../core/contract.ts";
 import type { PipeDefinition, PluginLogger, ServiceProxy } from "../../../core/types.ts";
 import { LOOP_WINDOW, type LoopDone, type LoopMessage, type ProgressMessage } from "../protocol.ts";
 import { tickMs } from "../_loop_timing.ts";
-import { parseParams, setAt, wire } from "./_wire.ts";
+import { parseParams, wire } from "./_wire.ts";
+import {
+  duration,
+  ended,
+  fill,
+  lastReaders,
+  LoopContext,
+  type Running,
+  type StepEnd,
+  StuckStep,
+  succeeded,
+  TimedOut,
+} from "./_loop_parts.ts";
 
 const MAX_FAILURES_KEPT = 100;
-const NO_SERVICES: Record<string, ServiceProxy> = Object.freeze({}) as Record<string, ServiceProxy>;
 /** How long a loop may keep its thread before it lets timers and host messages in. */
 const SLICE_MS = 8;
 
@@ -39,82 +50,35 @@ export interface LoopServer {
   killAfterMs: number;
 }
 
-/** A step that went on past its timeout and the grace after it: the sandbox must go. */
-export class StuckStep extends Error {
-  /** Creates the error. */
-  constructor(message: string) {
-    super(message);
-    this.name = "StuckStep";
+/**
+ * Serves one loop request: parses its items, runs it, and says how it ended. A step stuck past
+ * its timeout ends the loop as `StuckStep`, which tells the host to stop the sandbox.
+ */
+export async function serveLoop(
+  msg: LoopMessage,
+  scopes: ReadonlyMap<number, StepStates>,
+  server: LoopServer,
+  running: Map<number, GuestLoop>,
+): Promise<Outcome> {
+  try {
+    const items = msg.rawItems === undefined ? msg.items : JSON.parse(msg.rawItems);
+    if (!Array.isArray(items)) {
+      const what = items === null ? "null" : typeof items;
+      throw new TypeError(`for_each yielded ${what}, not a list`);
+    }
+    let outer: StepStates = {};
+    for (const id of msg.scopes) outer = { ...outer, ...scopes.get(id) };
+    const loop = new GuestLoop(msg, items, outer, server);
+    running.set(msg.id, loop);
+    return { status: "succeeded", data: await loop.run() };
+  } catch (e) {
+    if (e instanceof StuckStep) {
+      return { status: "failed", error: { name: e.name, message: e.message } };
+    }
+    return { status: "failed", error: wire(e) };
+  } finally {
+    running.delete(msg.id);
   }
-}
-
-class SkipSignal {
-  constructor(readonly reason: string) {}
-}
-
-type State = StepStates[string];
-
-/** How a sub-step of one item ended. */
-interface StepEnd {
-  state: State;
-  data?: unknown;
-  error?: WireError;
-}
-
-function succeeded(value: unknown): StepEnd {
-  return { state: { status: "succeeded" }, data: value ?? {} };
-}
-
-/** A pipe's throw as a step's end; a stuck step goes on up and ends the loop. */
-function ended(e: unknown): StepEnd {
-  if (e instanceof SkipSignal) return { state: { status: "skipped", reason: String(e.reason) } };
-  if (e instanceof StuckStep) throw e;
-  const error = e instanceof TimedOut ? e.wire : wire(e);
-  return { state: { status: "failed", error: error.message }, error };
-}
-
-/** `ctx` of a sub-step: fields a pipe reads at once, and `signal` and `steps` made on demand. */
-class LoopContext {
-  params: Record<string, unknown>;
-  services: Record<string, ServiceProxy> = NO_SERVICES;
-  step: { id: string; runner: string };
-  log!: PluginLogger;
-  running: Running;
-  #states: StepStates;
-  #outer: StepStates;
-
-  constructor(
-    params: unknown,
-    states: StepStates,
-    outer: StepStates,
-    step: LoopMessage["steps"][number],
-    runner: string,
-  ) {
-    this.params = params as Record<string, unknown>;
-    this.step = { id: step.id, runner };
-    this.#states = states;
-    this.#outer = outer;
-    this.running = { deadline: Date.now() + step.timeoutMs, timeoutMs: step.timeoutMs, fail() {} };
-  }
-
-  get signal(): AbortSignal {
-    return (this.running.controller ??= new AbortController()).signal;
-  }
-
-  get steps(): StepStates {
-    return { ...this.#outer, ...this.#states };
-  }
-
-  skip(reason = "skipped by the pipe"): never {
-    throw new SkipSignal(reason);
-  }
-}
-
-interface Running {
-  deadline: number;
-  timeoutMs: number;
-  controller?: AbortController;
-  fail(e: unknown): void;
 }
 
 /** One loop request, run to its end. */
@@ -321,93 +285,4 @@ export class GuestLoop {
       failures: this.#unreported.splice(0),
     });
   }
-}
-
-class TimedOut extends Error {
-  wire: WireError;
-  constructor(timeoutMs: number) {
-    super(`timed out after ${duration(timeoutMs)}`);
-    this.wire = { name: "TimeoutError", message: this.message };
-  }
-}
-
-/** A duration as the host words it (`formatMs`). */
-function duration(ms: number): string {
-  return ms >= 1000 ? `${+(ms / 1000).toFixed(2)}s` : `${ms}ms`;
-}
-
-/**
- * For each hole, whether it is the last reader of its value's root (the item, or one step's
- * data): the last reader takes the value itself, earlier ones a copy, so that each pipe gets
- * a value of its own as it would across the boundary.
- */
-function lastReaders(holes: readonly (readonly LoopHole[])[]): boolean[][] {
-  const seen = new Set<string>();
-  const out = holes.map((h) => h.map(() => false));
-  for (let k = holes.length - 1; k >= 0; k--) {
-    for (let j = holes[k]!.length - 1; j >= 0; j--) {
-      const s = holes[k]![j]!.source;
-      const root = s.from === "step" ? `step:${s.step}` : s.from;
-      if (!seen.has(root)) out[k]![j] = true;
-      seen.add(root);
-    }
-  }
-  return out;
-}
-
-function fill(
-  skeleton: unknown,
-  holes: readonly LoopHole[],
-  shared: readonly boolean[],
-  item: unknown,
-  index: number,
-  data: Record<string, unknown>,
-): unknown {
-  let params = clonePlain(skeleton);
-  for (let j = 0; j < holes.length; j++) {
-    const hole = holes[j]!;
-    const s = hole.source;
-    let value: unknown;
-    if (s.from === "index") value = index;
-    else {
-      let at: unknown;
-      if (s.from === "item") at = item;
-      else {
-        if (!Object.hasOwn(data, s.step)) throw noKey(hole.expression, "data");
-        at = data[s.step];
-      }
-      for (const key of s.path) {
-        if (at === null || typeof at !== "object" || !Object.hasOwn(at, key)) {
-          throw noKey(hole.expression, key);
-        }
-        at = (at as Record<string, unknown>)[key];
-      }
-      value = shared[j] || at === null || typeof at !== "object" ? at : structuredClone(at);
-    }
-    params = setAt(params, hole.at, value);
-  }
-  return params;
-}
-
-/** A copy of plain data (the params fixed for a loop: small, and already checked). */
-function clonePlain(value: unknown): unknown {
-  if (value === null || typeof value !== "object") return value;
-  if (Array.isArray(value)) return value.map(clonePlain);
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const v = clonePlain((value as Record<string, unknown>)[key]);
-    if (key === "__proto__") {
-      Object.defineProperty(out, key, {
-        value: v,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-    } else out[key] = v;
-  }
-  return out;
-}
-
-function noKey(expression: string, key: string): Error {
-  return new EvalError(`cannot evaluate "${expression}": No such key: ${key}`);
 }

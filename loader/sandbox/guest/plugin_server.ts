@@ -6,12 +6,19 @@
  * @module
  */
 import type { HostMessage, LoopMessage, RunMessage, SandboxMessage } from "../protocol.ts";
-import type { Injectable, PluginLogger, ServiceProxy } from "../../../core/types.ts";
+import type {
+  Injectable,
+  PipeDefinition,
+  PluginLogger,
+  ServiceProxy,
+} from "../../../core/types.ts";
 import type { Outcome, StepStates } from "../../../core/contract.ts";
 import { checkPlainData } from "../_plain_data.ts";
 import { describe, describeProblems } from "./_describe_manifest.ts";
 import { issuesOf, parseParams, setAt, unwire, wire } from "./_wire.ts";
-import { GuestLoop, type LoopServer, StuckStep } from "./_loop.ts";
+import { type GuestLoop, type LoopServer, serveLoop } from "./_loop.ts";
+import { macrotask, SkipSignal } from "./_loop_parts.ts";
+import { serviceProxies } from "./_proxies.ts";
 
 /** Options of the serving side. */
 export interface ServerOptions {
@@ -26,10 +33,6 @@ export interface ServerOptions {
 
 /** A result list at least this long is sent as JSON text. */
 const RAW_MIN_ITEMS = 64;
-
-class SkipSignal {
-  constructor(readonly reason: string) {}
-}
 
 /** Serves one plugin module's injectables to the host. */
 export class PluginServer {
@@ -221,41 +224,15 @@ export class PluginServer {
   }
 
   async #loop(msg: LoopMessage): Promise<void> {
-    try {
-      const items = msg.rawItems === undefined ? msg.items : JSON.parse(msg.rawItems);
-      if (!Array.isArray(items)) {
-        const what = items === null ? "null" : typeof items;
-        throw new TypeError(`for_each yielded ${what}, not a list`);
-      }
-      let outer: StepStates = {};
-      for (const id of msg.scopes) outer = { ...outer, ...this.#scopes.get(id) };
-      const loop = new GuestLoop(msg, items, outer, this.#loopServer(msg.killAfterMs));
-      this.#loops.set(msg.id, loop);
-      this.#end(msg.id, { status: "succeeded", data: await loop.run() });
-    } catch (e) {
-      if (e instanceof StuckStep) {
-        this.#end(msg.id, { status: "failed", error: { name: e.name, message: e.message } });
-      } else this.#fail(msg.id, e);
-    } finally {
-      this.#loops.delete(msg.id);
-    }
-  }
-
-  #loopServer(killAfterMs: number): LoopServer {
-    return {
-      pipe: (name) => {
-        const pipe = this.#injectables.get(`pipe:${name}`);
-        return pipe?.kind === "pipe" ? pipe : undefined;
-      },
+    const server: LoopServer = {
+      pipe: (name) => this.#injectables.get(`pipe:${name}`) as PipeDefinition | undefined,
       proxies: (services, origin, deadline) => this.#proxies(services, origin, deadline),
       log: this.#logger,
-      report: (msg) => {
-        this.#send(msg);
-        this.#flush();
-      },
+      report: (report) => (this.#send(report), this.#flush()),
       yield: macrotask,
-      killAfterMs,
+      killAfterMs: msg.killAfterMs,
     };
+    this.#end(msg.id, await serveLoop(msg, this.#scopes, server, this.#loops));
   }
 
   async #create(msg: Extract<HostMessage, { t: "create" }>): Promise<void> {
@@ -303,53 +280,19 @@ export class PluginServer {
     origin: number,
     deadline?: number,
   ): Record<string, ServiceProxy> {
-    const out: Record<string, ServiceProxy> = {};
-    for (const [alias, instance] of Object.entries(map)) {
-      out[alias] = new Proxy({}, {
-        get: (_, method) => {
-          if (typeof method !== "string" || method === "then") return undefined;
-          return (...args: unknown[]) =>
-            new Promise((resolve, reject) => {
-              const problem = checkPlainData(args, this.#maxBytes, "args");
-              if (problem) {
-                reject(
-                  new TypeError(
-                    `cannot call ${alias}.${method}(): ${problem.path} ${problem.message}`,
-                  ),
-                );
-                return;
-              }
-              const id = this.#nextCallId++;
-              this.#pending.set(id, { resolve, reject });
-              this.#send({
-                t: "call",
-                id,
-                origin,
-                instance,
-                method,
-                args,
-                ...(deadline === undefined ? {} : { deadline }),
-              });
-            });
-        },
-      }) as ServiceProxy;
-    }
-    return out;
+    return serviceProxies(map, {
+      maxBytes: this.#maxBytes,
+      call: (call, settle) => {
+        const id = this.#nextCallId++;
+        this.#pending.set(id, settle);
+        this.#send({
+          t: "call",
+          id,
+          origin,
+          ...call,
+          ...(deadline === undefined ? {} : { deadline }),
+        });
+      },
+    });
   }
-}
-
-/**
- * Resolves after the event loop has run timers and incoming messages, without the 4 ms clamp
- * of nested timeouts. The channel is closed at once, so it never keeps a process alive.
- */
-function macrotask(): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      port2.close();
-      resolve();
-    };
-    port2.postMessage(0);
-  });
 }
