@@ -4,6 +4,7 @@ import type { PluginSource } from "../core/registry.ts";
 import type { ManifestDescription } from "../loader/sandbox/protocol.ts";
 import { resolveSource, type SourceOptions } from "../loader/source/resolve_source.ts";
 import { readManifest } from "../loader/read_manifest.ts";
+import { sandboxModuleFlags } from "../loader/host_flags.ts";
 
 /** What `otai plugins info` shows. */
 export interface PluginInfo {
@@ -34,7 +35,13 @@ export async function inspectPlugin(
     new URL(`file://${Deno.cwd()}/`),
     options,
   );
-  const { description: manifest, problems } = await readManifest(resolved.importSpecifier);
+  // In a subprocess, as plugins run by default: no Worker flags needed, nothing shared.
+  const { description: manifest, problems } = await readManifest(resolved.importSpecifier, {
+    isolation: "process",
+    denoArgs: sandboxModuleFlags(),
+    importHosts: resolved.importHosts,
+    ...(resolved.graph ? { integrity: resolved.graph.integrity } : {}),
+  });
   const range = typeof manifest.api === "string" ? semver.validRange(manifest.api) : null;
   return {
     source: resolved.source,
