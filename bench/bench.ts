@@ -3,8 +3,8 @@
  * (and, where `../shared/peers` is present, Node-RED and n8n on the same work), each run as a
  * separate process several times. Prints one table: items/s (median), ratio to the plain loop,
  * peak RSS of the whole process tree (host and sandboxes), and whether the checksum matches the
- * plain loop's. With `--chart`, also sweeps items (10k, 100k, 1M) and plugins (1, 6, 20) in the
- * default mode and writes `bench/chart.svg`.
+ * plain loop's. With `--chart`, also sweeps items (10k, 100k, 1M; one plugin and the plain loop)
+ * and plugins (1, 6, 20; 10k items) in the default mode and writes `bench/chart.svg`.
  *
  * ```sh
  * deno task bench [--items 50000] [--runs 3] [--chart]
@@ -15,7 +15,7 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { treePeakRss } from "./_rss.ts";
-import { writeChart } from "./_chart.ts";
+import { type Point, writeChart } from "./_chart.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -228,23 +228,21 @@ if (!(await Deno.stat(`${PEERS}common.mjs`).then(() => true, () => false))) {
 }
 
 if (values.chart) {
-  const sweep: {
-    label: string;
-    items: number;
-    plugins: number;
-    itemsPerS: number;
-    rssMb: number;
-  }[] = [];
+  const sweep: Point[] = [];
   for (const items of [10_000, 100_000, 1_000_000]) {
-    for (const plugins of [1, 6, 20]) {
-      console.error(`chart: ${items} items, ${plugins} plugins...`);
-      const m = await otai("item", "process", items, plugins);
-      sweep.push({ label: "otai process", items, plugins, itemsPerS: m.itemsPerS, rssMb: m.rssMb });
-    }
+    console.error(`chart: ${items} items...`);
     const p = await measure([DENO, ...FLAGS, RUN, "plain", "-", String(items)]);
-    sweep.push({ label: "plain loop", items, plugins: 0, itemsPerS: p.itemsPerS, rssMb: p.rssMb });
+    sweep.push({ series: "plain loop", x: items, itemsPerS: p.itemsPerS, rssMb: p.rssMb });
+    const o = await otai("item", "process", items, 1);
+    sweep.push({ series: "otai process, 1 plugin", x: items, ...o });
   }
-  await writeChart(here("./chart.svg"), sweep);
+  const byPlugins: Point[] = [];
+  for (const plugins of [1, 6, 20]) {
+    console.error(`chart: ${plugins} plugins...`);
+    const o = await otai("item", "process", 10_000, plugins);
+    byPlugins.push({ series: "otai process, 10k items", x: plugins, ...o });
+  }
+  await writeChart(here("./chart.svg"), sweep, byPlugins);
   console.log("chart: bench/chart.svg");
 }
 
