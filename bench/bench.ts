@@ -7,7 +7,7 @@
  * and plugins (1, 6, 20; 10k items) in the default mode and writes `bench/chart.svg`.
  *
  * ```sh
- * deno task bench [--items 50000] [--runs 3] [--chart]
+ * deno task bench [--items 50000] [--runs 3] [--chart | --chart-only]
  * ```
  *
  * @module
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     items: { type: "string", default: "50000" },
     runs: { type: "string", default: "3" },
     chart: { type: "boolean", default: false },
+    "chart-only": { type: "boolean", default: false },
   },
 });
 const N = Number(values.items);
@@ -174,60 +175,9 @@ async function startupRow(): Promise<Row> {
   };
 }
 
-const rows: Row[] = [];
-const add = async (
-  workload: string,
-  system: string,
-  run: () => Promise<Omit<Row, "workload" | "system">>,
-) => {
-  console.error(`${workload}: ${system}...`);
-  rows.push({ workload, system, ...(await run()) });
-};
-await add(
-  "per-item, 6 steps",
-  "plain loop",
-  () => measure([DENO, ...FLAGS, RUN, "plain", "-", String(N)]),
-);
-for (const mode of ["process", "worker", "none"]) {
-  await add("per-item, 6 steps, 1 plugin", `otai ${mode}`, () => otai("item", mode, N, 1));
-}
-for (const mode of ["process", "worker", "none"]) {
-  await add("per-item, 6 steps, 6 plugins", `otai ${mode}`, () => otai("item", mode, N, 6));
-}
-for (const mode of ["process", "worker"]) {
-  await add("batched, 6 plugins", `otai ${mode}`, () => otai("batch", mode, N));
-}
-await add("engine alone, no-op steps", "otai none", () => otai("noop", "none", N));
-rows.push(...(await peerRows(N)));
-rows.push(await startupRow());
+if (!values["chart-only"]) await printTable();
 
-const plain = rows[0]!;
-const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "-");
-const body = rows.map((r) => [
-  r.workload,
-  r.system,
-  fmt(r.itemsPerS),
-  Number.isFinite(r.itemsPerS) && r.check !== "" ? (r.itemsPerS / plain.itemsPerS).toFixed(2) : "-",
-  fmt(r.rssMb),
-  r.check === "" || r.workload.startsWith("engine")
-    ? "-"
-    : r.check === plain.check
-    ? "same"
-    : "INVALID",
-  r.note ?? "",
-]);
-table(["workload", "system", "items/s", "vs plain", "peak RSS MB", "checksum", "note"], body);
-console.log(
-  `\n${N.toLocaleString("en-US")} tickets per run, median of ${RUNS} runs; ` +
-    `${Deno.build.os} ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ${
-      new Date().toISOString().slice(0, 10)
-    }`,
-);
-if (!(await Deno.stat(`${PEERS}common.mjs`).then(() => true, () => false))) {
-  console.log("(no ../shared/peers beside the project: Node-RED and n8n rows left out)");
-}
-
-if (values.chart) {
+if (values.chart || values["chart-only"]) {
   const sweep: Point[] = [];
   for (const items of [10_000, 100_000, 1_000_000]) {
     console.error(`chart: ${items} items...`);
@@ -243,6 +193,11 @@ if (values.chart) {
     byPlugins.push({ series: "otai process, 10k items", x: plugins, ...o });
   }
   await writeChart(here("./chart.svg"), sweep, byPlugins);
+  const f = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "-");
+  table(
+    ["series", "items or plugins", "items/s", "peak RSS MB"],
+    [...sweep, ...byPlugins].map((p) => [p.series, f(p.x), f(p.itemsPerS), f(p.rssMb)]),
+  );
   console.log("chart: bench/chart.svg");
 }
 
@@ -253,4 +208,62 @@ function table(head: string[], data: string[][]): void {
   console.log(line(head));
   console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const r of data) console.log(line(r));
+}
+
+/** Measures every row and prints the table. */
+async function printTable(): Promise<void> {
+  const rows: Row[] = [];
+  const add = async (
+    workload: string,
+    system: string,
+    run: () => Promise<Omit<Row, "workload" | "system">>,
+  ) => {
+    console.error(`${workload}: ${system}...`);
+    rows.push({ workload, system, ...(await run()) });
+  };
+  await add(
+    "per-item, 6 steps",
+    "plain loop",
+    () => measure([DENO, ...FLAGS, RUN, "plain", "-", String(N)]),
+  );
+  for (const mode of ["process", "worker", "none"]) {
+    await add("per-item, 6 steps, 1 plugin", `otai ${mode}`, () => otai("item", mode, N, 1));
+  }
+  for (const mode of ["process", "worker", "none"]) {
+    await add("per-item, 6 steps, 6 plugins", `otai ${mode}`, () => otai("item", mode, N, 6));
+  }
+  for (const mode of ["process", "worker"]) {
+    await add("batched, 6 plugins", `otai ${mode}`, () => otai("batch", mode, N));
+  }
+  await add("engine alone, no-op steps", "otai none", () => otai("noop", "none", N));
+  rows.push(...(await peerRows(N)));
+  rows.push(await startupRow());
+
+  const plain = rows[0]!;
+  const fmt = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "-");
+  const body = rows.map((r) => [
+    r.workload,
+    r.system,
+    fmt(r.itemsPerS),
+    Number.isFinite(r.itemsPerS) && r.check !== ""
+      ? (r.itemsPerS / plain.itemsPerS).toFixed(2)
+      : "-",
+    fmt(r.rssMb),
+    r.check === "" || r.workload.startsWith("engine")
+      ? "-"
+      : r.check === plain.check
+      ? "same"
+      : "INVALID",
+    r.note ?? "",
+  ]);
+  table(["workload", "system", "items/s", "vs plain", "peak RSS MB", "checksum", "note"], body);
+  console.log(
+    `\n${N.toLocaleString("en-US")} tickets per run, median of ${RUNS} runs; ` +
+      `${Deno.build.os} ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ${
+        new Date().toISOString().slice(0, 10)
+      }`,
+  );
+  if (!(await Deno.stat(`${PEERS}common.mjs`).then(() => true, () => false))) {
+    console.log("(no ../shared/peers beside the project: Node-RED and n8n rows left out)");
+  }
 }

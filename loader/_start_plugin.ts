@@ -14,6 +14,14 @@ import { runsCachedOnly } from "./host_flags.ts";
 import { readManifest } from "./read_manifest.ts";
 import { graphIntegrity, type PluginGraph } from "./source/fetch_plugin.ts";
 
+/** Where a plugin's log records go, with the prefix of the plugin that wrote them. */
+export type PluginLogSink = (
+  prefix: string,
+  level: "debug" | "info" | "warning" | "error",
+  message: string,
+  props?: object,
+) => void;
+
 /** What starting a plugin needs of the load's options. */
 export interface StartContext {
   /** Its entry. */
@@ -21,15 +29,7 @@ export interface StartContext {
   /** The config. */
   config: CompiledConfig;
   /** The load's options. */
-  options: {
-    onLog?: (
-      prefix: string,
-      level: "debug" | "info" | "warning" | "error",
-      message: string,
-      props?: object,
-    ) => void;
-    onCall?: (call: ServiceCall) => Promise<unknown>;
-  };
+  options: { onLog?: PluginLogSink; onCall?: (call: ServiceCall) => Promise<unknown> };
   /** Its vetted graph, checked again before each restart. */
   graph?: PluginGraph;
 }

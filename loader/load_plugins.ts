@@ -9,17 +9,18 @@ import type { ManifestInfo } from "../core/manifest.ts";
 import { sandboxModuleFlags } from "./host_flags.ts";
 import { type ResolvedSource, resolveSource, type SourceOptions } from "./source/resolve_source.ts";
 import { beyondHost, checkGrantPaths, grantPermissions } from "./_grant.ts";
-import { LoadError, manifestOf, requireCachedOnlyHost, startRuntime } from "./_start_plugin.ts";
+import {
+  LoadError,
+  manifestOf,
+  type PluginLogSink,
+  requireCachedOnlyHost,
+  startRuntime,
+} from "./_start_plugin.ts";
 
 /** Hooks from the host into every plugin sandbox. */
 export interface LoadPluginsOptions {
   /** A record a plugin logged. */
-  onLog?: (
-    prefix: string,
-    level: "debug" | "info" | "warning" | "error",
-    message: string,
-    props?: object,
-  ) => void;
+  onLog?: PluginLogSink;
   /** A service call a plugin made. */
   onCall?: (call: ServiceCall) => Promise<unknown>;
   /** How remote plugins are fetched: lock, frozen, offline, limits. */

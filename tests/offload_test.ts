@@ -141,7 +141,9 @@ orchestrator:
           timeout: 300ms
           steps:
             - { id: hang, use: "looped:HangEvery", params: { id: "\${{ item }}", every: 50 } }
-            - { id: put, use: "looped:Put", injects: { sink: sink }, params: { id: "\${{ steps.hang.data.id }}" } }
+            # Time enough for a service call on a busy machine: a put that timed out could still
+            # reach the sink, and then count neither as succeeded nor as "may have run".
+            - { id: put, use: "looped:Put", injects: { sink: sink }, params: { id: "\${{ steps.hang.data.id }}" }, timeout: 3s }
         - { id: report, use: "counter:Report", injects: { sink: sink } }
 `);
     const loop = loopData(results, "each");
