@@ -77,6 +77,10 @@ export class HostLoop {
   #failures: LoopFailure[] = [];
   #watchdog: ReturnType<typeof setTimeout> | undefined;
   #hangMs: number;
+  /** Stops a sandbox that reports but finishes no item (a report proves nothing by itself). */
+  #stall: ReturnType<typeof setTimeout> | undefined;
+  #stallMs: number;
+  #finished = 0;
   #total: number | undefined;
 
   /** Prepares the loop; `run` sends it. */
@@ -91,6 +95,9 @@ export class HostLoop {
     // between sub-steps: only a step past its timeout holds it longer than the longest one.
     const longest = Math.max(...input.steps.map((s) => s.timeoutMs));
     this.#hangMs = longest + link.killAfterMs + 2 * tickMs(input.steps);
+    // Each item ends within its sub-steps' timeouts, so some item ends within their sum.
+    const item = input.steps.reduce((sum, s) => sum + s.timeoutMs, 0);
+    this.#stallMs = item + link.killAfterMs + 2 * tickMs(input.steps);
   }
 
   /** The request id, for routing progress reports. */
@@ -126,6 +133,7 @@ export class HostLoop {
     const stop = () => link.send({ t: "stop", id: this.#id });
     this.#hooks.signal?.addEventListener("abort", stop, { once: true });
     this.#arm();
+    this.#armStall();
     let done: DoneMessage;
     try {
       const sent = link.request(msg);
@@ -133,6 +141,7 @@ export class HostLoop {
       done = await sent;
     } finally {
       clearTimeout(this.#watchdog);
+      clearTimeout(this.#stall);
       this.#hooks.signal?.removeEventListener("abort", stop);
       for (const s of steps) link.revoke(s.origin);
     }
@@ -146,6 +155,11 @@ export class HostLoop {
     this.#counts = { succeeded: p.succeeded, failed: p.failed, skipped: p.skipped };
     this.#keep(p.failures);
     this.#arm();
+    const finished = p.succeeded + p.failed + p.skipped;
+    if (finished > this.#finished) {
+      this.#finished = finished;
+      this.#armStall();
+    }
     this.#hooks.progress?.(this.#counts, this.#totalItems());
   }
 
@@ -205,7 +219,17 @@ export class HostLoop {
     return this.#total;
   }
 
-  /** Stops the sandbox when no item finishes within the longest step timeout and its grace. */
+  #armStall(): void {
+    clearTimeout(this.#stall);
+    this.#stall = setTimeout(() => {
+      this.#link.die(
+        `no item finished within ${formatMs(this.#stallMs)} (the sum of the loop's step ` +
+          "timeouts and kill_after), so the plugin was stopped",
+      );
+    }, this.#stallMs);
+  }
+
+  /** Stops the sandbox when it reports nothing within the longest step timeout and its grace. */
   #arm(): void {
     clearTimeout(this.#watchdog);
     this.#watchdog = setTimeout(() => {
