@@ -178,6 +178,14 @@ orchestrator:
 });
 
 Deno.test("otai run quits at once on a second signal, but not on one arriving twice", async () => {
+  // The first item tells this server it has started (otai's signal handlers are in place then),
+  // and then sleeps.
+  let started!: () => void;
+  const running = new Promise<void>((r) => (started = r));
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    started();
+    return new Response("ok");
+  });
   await using cfg = await tempConfig(`plugins:
   - from: ${fixture("probe.ts")}
     permissions: { read: true, env: true, net: true }
@@ -188,24 +196,26 @@ orchestrator:
         - { id: list, use: "probe:Items", params: { n: 10 } }
         - id: each
           for_each: "\${{ steps.list.data.items }}"
-          steps: [{ id: s, use: "probe:Sleep", params: { ms: 5000 } }]
+          steps:
+            - { id: ready, use: "probe:Fetch", params: { url: "http://127.0.0.1:${server.addr.port}/" } }
+            - { id: s, use: "probe:Sleep", params: { ms: 5000 } }
 `);
-  // Each item takes 5 s, so a graceful stop waits for the one in flight. Started without the worker flag: otai re-runs itself and passes signals on to the child.
+  // Each item takes 5 s, so a graceful stop waits for the one in flight.
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${ROOT}mod.ts`, cfg.file],
     env: { NO_COLOR: "1" },
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  await new Promise((r) => setTimeout(r, 1500));
+  await running;
   child.kill("SIGTERM");
   child.kill("SIGTERM"); // the same stop, delivered twice: still a graceful stop
   await new Promise((r) => setTimeout(r, 700));
-  const started = Date.now();
+  const t0 = Date.now();
   child.kill("SIGTERM"); // a second stop, later: quit now
   const { code } = await child.status;
   const stderr = await new Response(child.stderr).text();
   strictEqual(code, 130, stderr);
-  ok(Date.now() - started < 2000, "quit without waiting for the item in flight");
+  ok(Date.now() - t0 < 2000, "quit without waiting for the item in flight");
   match(stderr, /stopping after the current work \(press Ctrl-C again to quit now\)/);
 });
