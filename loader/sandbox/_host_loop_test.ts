@@ -25,7 +25,6 @@ function fakeLink(beat: (loop: HostLoop, msg: LoopMessage) => void) {
   let id = 1;
   let dead: string | undefined;
   let end!: (m: DoneMessage) => void;
-  let loop!: HostLoop;
   const link: LoopLink = {
     id: () => id++,
     grant() {},
@@ -47,7 +46,7 @@ function fakeLink(beat: (loop: HostLoop, msg: LoopMessage) => void) {
     dead: () => dead,
     killAfterMs: 20,
   };
-  loop = new HostLoop(input, {}, link);
+  const loop: HostLoop = new HostLoop(input, {}, link);
   return loop;
 }
 
