@@ -3,7 +3,7 @@
  * the JSON line each prints):
  *
  * ```sh
- * deno run -A --unstable-worker-options --cached-only bench/_run.ts <workload> <mode> <items> [plugins]
+ * deno run -A --unstable-worker-options --cached-only bench/_run.ts <workload> <mode> <items> [plugins] [concurrency]
  * ```
  *
  * Workloads: `plain` (the five transforms in a loop, the physical limit), `item` (a per-item
@@ -16,7 +16,8 @@
 import { fileURLToPath } from "node:url";
 import * as w from "./_workload.ts";
 
-const [workload = "item", mode = "process", itemsArg = "20000", pluginsArg = "1"] = Deno.args;
+const [workload = "item", mode = "process", itemsArg = "20000", pluginsArg = "1", conc = "1"] =
+  Deno.args;
 const N = Number(itemsArg);
 const PLUGINS = Number(pluginsArg);
 const WARM = Math.min(10_000, Math.ceil(N / 5));
@@ -52,6 +53,7 @@ function itemConfig(n: number, plugins: number, noop = false): string {
         - { id: range, use: "t0:Range", params: { counts: [${WARM}, ${n}] } }
         - id: each
           for_each: "\${{ steps.range.data.items }}"
+          concurrency: ${Number(conc)}
           steps:
 ${subs}
         - { id: summary, use: "${last}:Summary" }
