@@ -21,9 +21,13 @@ export function summaryTable(results: RunnerResult[], elapsedMs: number): string
   );
   lines.splice(1, 0, widths.map((w) => "-".repeat(w)).join("  "));
   const failed = results.filter((r) => r.status === "failed").length;
+  const stopped = results.filter((r) => r.status === "stopped").length;
+  const ok = results.length - failed - stopped;
   lines.push(
     "",
-    `${results.length - failed} runner(s) succeeded, ${failed} failed in ${ms(elapsedMs)}`,
+    `${ok} runner(s) succeeded, ${failed} failed${
+      stopped ? `, ${stopped} stopped on request (the next run goes on)` : ""
+    } in ${ms(elapsedMs)}`,
   );
   return lines.join("\n") + "\n";
 }

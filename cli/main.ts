@@ -30,7 +30,8 @@ Options:
   --log-format <fmt>    text or json (default: text); logs go to stderr
   --debug               show stack traces of internal errors
 
-Exit codes: 0 every runner succeeded; 1 a runner failed; 2 usage, config or plugin-load error.
+Exit codes: 0 every runner succeeded (or stopped on request, its work in flight done); 1 a runner
+failed; 2 usage, config or plugin-load error; 130/143 a stop on SIGINT/SIGTERM that cut work short.
 Plugin API ${API_VERSION}. Docs: README.md.
 `;
 

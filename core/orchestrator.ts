@@ -100,14 +100,22 @@ function holds(runner: PlannedRunner, result: RunnerResult): boolean {
 
 function msUntilNext(pattern: string): number {
   const next = new Cron(pattern, { paused: true }).nextRun();
-  return next ? Math.max(0, next.getTime() - Date.now()) : 2 ** 31 - 1;
+  return next ? Math.max(0, next.getTime() - Date.now()) : Infinity;
 }
 
+/** Waits `ms` (longer than one timer can wait, by waiting again), or until `signal` aborts. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  const until = Date.now() + ms;
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, Math.min(ms, 2 ** 31 - 1));
+    let timer = arm();
     signal?.addEventListener("abort", done, { once: true });
+    function arm() {
+      return setTimeout(() => (Date.now() < until ? timer = arm() : done()), chunk());
+    }
+    function chunk() {
+      return Math.max(0, Math.min(until - Date.now(), 2 ** 31 - 1));
+    }
     function done() {
       clearTimeout(timer);
       signal?.removeEventListener("abort", done);

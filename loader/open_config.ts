@@ -37,6 +37,11 @@ export interface OpenConfig {
   plugins: PluginHandle[];
   /** Values from the environment that must never be shown, with redaction of text and values. */
   secrets: Secrets;
+  /**
+   * After a stop request, how long work in flight may finish before the plugins are stopped
+   * (`defaults.stop_grace`, 8 s unless set).
+   */
+  stopGraceMs: number;
   /** Services that could not be created (their steps will fail), by id, with the reason. */
   failedServices: ReadonlyMap<string, string>;
   /** Runs every runner until done (or, for scheduled runners, until the signal aborts). */
@@ -97,12 +102,16 @@ export async function openConfig(
     plan,
     plugins: loaded.plugins,
     secrets,
+    stopGraceMs: config.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
     failedServices: services.failed(),
     run: (opts) => orchestrate(engine, plan.runners, opts),
     close,
     [Symbol.dispose]: close,
   };
 }
+
+/** Below the 10 s a container runtime waits after SIGTERM before it kills. */
+const DEFAULT_STOP_GRACE_MS = 8000;
 
 /** A plugin's log record, in the host log under `otai.plugin.<prefix>`. */
 function logRecord(

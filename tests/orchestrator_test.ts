@@ -177,19 +177,21 @@ orchestrator:
   match(r.stderr, /repeat: give either on \(a schedule\) or repeat, not both/);
 });
 
-Deno.test("otai run quits at once on a second signal, but not on one arriving twice", async () => {
-  // The first item tells this server it has started (otai's signal handlers are in place then),
-  // and then sleeps.
-  let started!: () => void;
-  const running = new Promise<void>((r) => (started = r));
-  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
-    started();
+/**
+ * `otai run` of a config whose items each call a loopback server (so otai's signal handlers are
+ * in place once it answers) and then sleep; `started` resolves at the first call.
+ */
+async function sleepyRun(sleepMs: number, defaults = "") {
+  let called!: () => void;
+  const started = new Promise<void>((r) => (called = r));
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, () => {
+    called();
     return new Response("ok");
   });
-  await using cfg = await tempConfig(`plugins:
+  const cfg = await tempConfig(`plugins:
   - from: ${fixture("probe.ts")}
     permissions: { read: true, env: true, net: true }
-orchestrator:
+${defaults}orchestrator:
   runners:
     - id: main
       run:
@@ -198,24 +200,50 @@ orchestrator:
           for_each: "\${{ steps.list.data.items }}"
           steps:
             - { id: ready, use: "probe:Fetch", params: { url: "http://127.0.0.1:${server.addr.port}/" } }
-            - { id: s, use: "probe:Sleep", params: { ms: 5000 } }
+            - { id: s, use: "probe:Sleep", params: { ms: ${sleepMs} } }
 `);
-  // Each item takes 5 s, so a graceful stop waits for the one in flight.
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", `${ROOT}mod.ts`, cfg.file],
     env: { NO_COLOR: "1" },
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
   }).spawn();
-  await running;
+  return {
+    child,
+    started,
+    async [Symbol.asyncDispose]() {
+      await server.shutdown();
+      await cfg[Symbol.asyncDispose]();
+    },
+  };
+}
+
+Deno.test("otai run quits at once on a second signal, but not on one arriving twice", async () => {
+  // Each item takes 5 s, so a graceful stop waits for the one in flight.
+  await using run = await sleepyRun(5000);
+  const { child } = run;
+  await run.started;
   child.kill("SIGTERM");
   child.kill("SIGTERM"); // the same stop, delivered twice: still a graceful stop
   await new Promise((r) => setTimeout(r, 700));
   const t0 = Date.now();
   child.kill("SIGTERM"); // a second stop, later: quit now
-  const { code } = await child.status;
-  const stderr = await new Response(child.stderr).text();
-  strictEqual(code, 130, stderr);
+  const out = await child.output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  strictEqual(out.code, 143, stderr);
   ok(Date.now() - t0 < 2000, "quit without waiting for the item in flight");
-  match(stderr, /stopping after the current work \(press Ctrl-C again to quit now\)/);
+  match(stderr, /stopping after the current work \(at most 8s; send SIGTERM again to quit now\)/);
+});
+
+Deno.test("a stop whose work in flight outlasts stop_grace stops the plugins and exits 143", async () => {
+  await using run = await sleepyRun(60_000, "defaults:\n  stop_grace: 300ms\n");
+  await run.started;
+  run.child.kill("SIGTERM");
+  const out = await run.child.output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  const stdout = new TextDecoder().decode(out.stdout);
+  strictEqual(out.code, 143, stderr);
+  match(stderr, /did not finish within 300ms of the stop; stopping the plugins/);
+  // The step in flight failed when its plugin was stopped; the run still reports.
+  match(stdout, /each +failed/);
 });

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { Cron } from "croner";
 import semver from "semver";
 import { API_VERSION } from "../api_version.ts";
+import { parseDuration } from "../duration.ts";
 import { compileCondition, compileValue, templateSources } from "../expression.ts";
 
 const DURATION = /^\d+(\.\d+)?(ms|s|m|h|d)$/;
@@ -17,10 +18,23 @@ const ONE_TEMPLATE = /^\s*\$\{\{[\s\S]*\}\}\s*$/;
 const CEL_HINT = "; see the CEL language definition for the syntax";
 
 const DURATION_HINT = 'expected a duration such as "500ms", "10s", "5m" or "1h"';
+/** The longest duration a timer can wait (2^31 - 1 ms, about 24.8 days). */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
 export const duration = z.union([
   z.number().positive(),
   z.string().regex(DURATION, { error: DURATION_HINT }),
-], { error: DURATION_HINT }).describe('A duration: "500ms", "10s", "5m", "1h", "1d" or seconds');
+], { error: DURATION_HINT }).refine((v) => !(durationMs(v) > MAX_DURATION_MS), {
+  error: "too long: the largest duration is 24d (2147483647ms, the longest a timer waits); " +
+    "for longer intervals use cron",
+}).describe('A duration: "500ms", "10s", "5m", "1h", "1d" or seconds, at most 24d');
+/** A duration's milliseconds, or NaN for what is not one (the union reports those). */
+function durationMs(v: unknown): number {
+  try {
+    return parseDuration(v as string | number);
+  } catch {
+    return NaN;
+  }
+}
 export const id = z.string({ error: "expected an id (letters, digits, _)" }).regex(ID, {
   error: "expected an id of letters, digits and _ that does not start with a digit",
 });

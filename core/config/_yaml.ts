@@ -2,6 +2,7 @@ import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit } fro
 import type { Document, Node, Scalar } from "yaml";
 import type { Diagnostic, SourceLocation } from "../errors.ts";
 import type { ConfigPath } from "./config_path.ts";
+import { MAX_DEPTH, shapeProblems, tooDeepAt, tooDeepMessage } from "./_yaml_shape.ts";
 export type { ConfigPath };
 
 /** A parsed YAML file with positions. */
@@ -20,6 +21,8 @@ export interface ParsedYaml {
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const MAX_ALIASES = 100;
+/** The largest config text read, in bytes (UTF-16 code units, as a bound on its size). */
+export const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 /** Values shorter than this are not treated as secrets (redacting "1" everywhere helps nobody). */
 const MIN_SECRET_LENGTH = 4;
 
@@ -33,22 +36,38 @@ export function parseConfigYaml(
   env: (name: string) => string | undefined,
 ): ParsedYaml {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const diagnostics: Diagnostic[] = [];
   const secrets = new Set<string>();
   const at = (offset: number): SourceLocation => {
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
+  const problem = (offset: number, message: string) =>
+    diagnostics.push({ ...at(offset), path: "", message });
+  if (text.length > MAX_CONFIG_BYTES) {
+    const start = { file, line: 1, column: 1 };
+    diagnostics.push({
+      ...start,
+      path: "",
+      message: `the config is ${(text.length / 1024 / 1024).toFixed(1)} MB, over the limit of ` +
+        `${MAX_CONFIG_BYTES / 1024 / 1024} MB; keep large data in files that a step reads`,
+    });
+    return { data: undefined, secrets, diagnostics, locate: () => start, locateKey: () => start };
+  }
+  // Keys are checked for duplicates below, in linear time (yaml's own check is quadratic).
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
+  const said = new Set<string>();
   for (const e of [...doc.errors, ...doc.warnings]) {
     if (e.name !== "YAMLParseError") continue;
-    diagnostics.push({
-      ...at(e.pos[0]),
-      path: "",
-      message: `invalid YAML: ${e.message.split("\n")[0]}; fix the syntax at this place`,
-    });
+    const message = parseErrorMessage(e.message, at(e.pos[0]).line);
+    if (!said.has(message)) problem(e.pos[0], message);
+    said.add(message);
   }
-  if (doc.errors.length === 0) substituteEnv(doc, env, secrets, diagnostics, at);
+  if (doc.errors.length === 0) {
+    for (const p of shapeProblems(doc)) problem(p.offset, p.message);
+  }
+  const readable = diagnostics.length === 0;
+  if (readable) substituteEnv(doc, env, secrets, diagnostics, at);
   const locate = (path: ConfigPath): SourceLocation => at(nodeAt(doc, path)?.range?.[0] ?? 0);
   const locateKey = (path: ConfigPath, key: string): SourceLocation => {
     const parent = nodeAt(doc, path);
@@ -60,16 +79,21 @@ export function parseConfigYaml(
     return locate(path);
   };
   let data: unknown;
-  if (doc.errors.length === 0) {
+  if (readable) {
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
-      diagnostics.push({
-        ...at(0),
-        path: "",
-        message: `cannot read the config: ${(e as Error).message}; ` +
+      problem(
+        0,
+        `cannot read the config: ${(e as Error).message}; ` +
           "use fewer YAML aliases (*name) or write the values out",
-      });
+      );
+    }
+    // Aliases can nest what each place alone does not.
+    const deep = data === undefined ? undefined : tooDeepAt(data, MAX_DEPTH);
+    if (deep) {
+      diagnostics.push({ ...locate(deep), path: deep.join("."), message: tooDeepMessage() });
+      data = undefined;
     }
   }
   return { data, secrets, diagnostics, locate, locateKey };
@@ -107,6 +131,17 @@ function substituteEnv(
       node.value = whole && node.type === "PLAIN" ? plainScalar(replaced) : replaced;
     },
   });
+}
+
+/** yaml's words for a parse error, in a config's terms. */
+function parseErrorMessage(message: string, line: number): string {
+  const first = message.split("\n")[0]!;
+  if (/multiple documents/.test(first)) {
+    return `a config is one YAML document; found a second at line ${line}; remove it ` +
+      "(and the --- before it), or move it into a file of its own";
+  }
+  if (/call stack/i.test(first)) return tooDeepMessage();
+  return `invalid YAML: ${first}; fix the syntax at this place`;
 }
 
 /** The dotted path of a node from the ancestors `visit` hands over. */

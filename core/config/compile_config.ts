@@ -71,6 +71,9 @@ export function compileConfig(
   if (root.defaults?.kill_after !== undefined) {
     out.killAfterMs = parseDuration(root.defaults.kill_after);
   }
+  if (root.defaults?.stop_grace !== undefined) {
+    out.stopGraceMs = parseDuration(root.defaults.stop_grace);
+  }
   if (root.fetch?.timeout !== undefined) out.fetch.timeoutMs = parseDuration(root.fetch.timeout);
   if (root.fetch?.max_size_mb !== undefined) out.fetch.maxBytes = root.fetch.max_size_mb * 1e6;
   out.plugins = (root.plugins ?? []).map((raw, index) => compiler.plugin(raw, index));

@@ -99,6 +99,8 @@ export interface CompiledConfig {
   runners: CompiledRunner[];
   /** How long a timed-out pipe may go on before its sandbox is stopped, when set. */
   killAfterMs?: number;
+  /** How long work in flight may finish after a stop request, when set. */
+  stopGraceMs?: number;
   /** Limits on fetching remote plugins. */
   fetch: { timeoutMs?: number; maxBytes?: number };
 }

@@ -152,8 +152,14 @@ const runnerEntry = z.strictObject({ ...runnerShape, run: oneOrMore(z.unknown())
 
 const rootShape = {
   otai: apiRange.optional(),
-  defaults: z.strictObject({ timeout: duration.optional(), kill_after: duration.optional() })
-    .optional().describe("Defaults for steps"),
+  defaults: z.strictObject({
+    timeout: duration.optional(),
+    kill_after: duration.optional(),
+    stop_grace: duration.optional().describe(
+      "After a stop request (SIGTERM, Ctrl-C), how long work in flight may finish before the " +
+        "plugins are stopped (default 8s)",
+    ),
+  }).optional().describe("Defaults for steps"),
   fetch: z.strictObject({
     timeout: duration.optional(),
     max_size_mb: z.number().positive().optional(),

@@ -115,7 +115,11 @@ export interface Config {
   services?: ServiceEntry[] | undefined;
   /** Defaults for steps. */
   defaults?:
-    | { timeout?: number | string | undefined; kill_after?: number | string | undefined }
+    | {
+      timeout?: number | string | undefined;
+      kill_after?: number | string | undefined;
+      stop_grace?: number | string | undefined;
+    }
     | undefined;
   /** Limits on fetching remote plugins. */
   fetch?: { timeout?: number | string | undefined; max_size_mb?: number | undefined } | undefined;

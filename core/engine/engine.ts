@@ -24,8 +24,12 @@ export interface StepResult extends StepState {
 export interface RunnerResult {
   /** The runner id. */
   id: string;
-  /** Failed when a step failed without `continue_on_error`. */
-  status: "succeeded" | "failed";
+  /**
+   * Failed when a step failed without `continue_on_error`; stopped when a stop was asked for
+   * (the run's signal) before its steps, or a `for_each`'s items, had all started, and nothing
+   * failed of what did start.
+   */
+  status: "succeeded" | "failed" | "stopped";
   /** Which cycle of the runner this was, from 1. */
   cycle: number;
   /** When it started (ISO 8601). */
@@ -99,7 +103,10 @@ export class Engine {
     const frame: Frame = { layers: [], outer: {}, vars: {} };
     let status: RunnerResult["status"] = "succeeded";
     for (const step of runner.steps) {
-      if (options.signal?.aborted) break;
+      if (options.signal?.aborted) {
+        status = "stopped";
+        break;
+      }
       const t0 = Date.now();
       const state = this.#redacted(await this.#runStep(runner, step, steps, frame, options));
       steps[step.id] = state;
@@ -112,6 +119,10 @@ export class Engine {
       results.push(result);
       options.onStep?.(result);
       if (state.status !== "failed") continue;
+      if (options.signal?.aborted && stoppedOnly(state)) {
+        status = "stopped";
+        break;
+      }
       log.warn("Step {runner}.{step} failed: {error}", {
         runner: runner.id,
         step: step.id,
@@ -264,4 +275,10 @@ export class Engine {
     }
     return env;
   }
+}
+
+/** A `for_each` cut short by a stop, with nothing failed of what had started. */
+function stoppedOnly(state: StepState): boolean {
+  const data = (state as { data?: { not_started?: unknown; failed?: unknown } }).data;
+  return typeof data?.not_started === "number" && data.not_started > 0 && data.failed === 0;
 }

@@ -94,10 +94,11 @@ export class HostLoop {
     // The guest reports at least every tick while its thread is free, and gives the thread up
     // between sub-steps: only a step past its timeout holds it longer than the longest one.
     const longest = Math.max(...input.steps.map((s) => s.timeoutMs));
-    this.#hangMs = longest + link.killAfterMs + 2 * tickMs(input.steps);
+    // A timer waits at most 2^31 - 1 ms; a longer sum would fire at once.
+    this.#hangMs = Math.min(longest + link.killAfterMs + 2 * tickMs(input.steps), 2 ** 31 - 1);
     // Each item ends within its sub-steps' timeouts, so some item ends within their sum.
     const item = input.steps.reduce((sum, s) => sum + s.timeoutMs, 0);
-    this.#stallMs = item + link.killAfterMs + 2 * tickMs(input.steps);
+    this.#stallMs = Math.min(item + link.killAfterMs + 2 * tickMs(input.steps), 2 ** 31 - 1);
   }
 
   /** The request id, for routing progress reports. */

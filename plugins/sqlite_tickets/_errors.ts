@@ -75,6 +75,29 @@ export function storeError(error: unknown, options: StoreErrorOptions): Error {
   return new Error(message, { cause: error });
 }
 
+/**
+ * Tells whether `error` is SQLite's "database is locked" or "table is locked" (`SQLITE_BUSY`,
+ * `SQLITE_LOCKED`): another connection holds the lock, and trying again later may succeed.
+ *
+ * @param error What was thrown.
+ * @returns Whether it is a lock error.
+ *
+ * @example
+ * ```ts
+ * import { isLockError } from "./_errors.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * const e = Object.assign(new Error("database is locked"), { code: "ERR_SQLITE_ERROR" });
+ * strictEqual(isLockError(e), true);
+ * strictEqual(isLockError(new Error("database is locked")), false);
+ * ```
+ */
+export function isLockError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if ((error as Error & { code?: unknown }).code !== "ERR_SQLITE_ERROR") return false;
+  const primary = sqliteCode(error) & 0xff;
+  return primary === 5 || primary === 6;
+}
+
 /** SQLite's result code; `exec()` errors carry only the message, so it is read from that. */
 function sqliteCode(error: Error): number {
   const { errcode } = error as Error & { errcode?: unknown };
@@ -85,6 +108,7 @@ function sqliteCode(error: Error): number {
   if (m.includes("readonly database")) return 8;
   if (m.includes("unable to open database file")) return 14;
   if (m.includes("database is locked")) return 5;
+  if (m.includes("table is locked")) return 6;
   if (m.includes("disk is full")) return 13;
   return 1;
 }

@@ -78,6 +78,20 @@ Deno.test("openDatabase() creates the schema once, in WAL mode, and a missing di
   });
 });
 
+Deno.test("openDatabase() takes an empty file, as another process's open leaves it, as new", async () => {
+  await withDir(async (dir) => {
+    const path = `${dir}/t.db`;
+    await Deno.writeFile(path, new Uint8Array());
+    const db = openDatabase(path);
+    try {
+      strictEqual(db.prepare("PRAGMA user_version").get()?.user_version, SCHEMA_VERSION);
+      strictEqual(db.prepare("PRAGMA journal_mode").get()?.journal_mode, "wal");
+    } finally {
+      db.close();
+    }
+  });
+});
+
 Deno.test("openDatabase() refuses an empty path", () => {
   throws(() => openDatabase(""), { name: "TypeError", message: /path must be a non-empty/ });
 });

@@ -213,6 +213,38 @@ function corpus(): [string, string][] {
     ),
   );
   text("undefined alias", at("params: { n: 3 }", "params: *nothing"));
+  text("cyclic alias in params", at("params: { n: 3 }", "params: &p { n: 3, self: *p }"));
+  text(
+    "cyclic alias in service params",
+    at('params: { prefix: "v=" }', 'params: &s { prefix: "v=", more: [1, { again: *s }] }'),
+  );
+  text(
+    "cyclic alias in a step",
+    at("        - id: call", "        - &c\n          id: call\n          x: *c"),
+  );
+  for (const depth of [65, 800, 5000]) {
+    const nested = `${"[".repeat(depth)}${"]".repeat(depth)}`;
+    text(`params nested ${depth} deep`, at("params: { n: 3 }", `params: { n: ${nested} }`));
+  }
+  let block = "params:\n";
+  for (let i = 0; i < 900; i++) block += `${" ".repeat(8 + 2 * i)}k${i}:\n`;
+  text("params nested 900 deep as blocks", at("params: { n: 3 }\n", block));
+  const keys = Array.from({ length: 30_000 }, (_, i) => `        k${i}: ${i}`).join("\n");
+  text(
+    "a huge mapping with a duplicate key",
+    at("params: { n: 3 }", `params:\n${keys}\n        k9: 1`),
+  );
+  text(
+    "a huge mapping of unknown keys",
+    at("defaults:\n", `defaults:\n${keys.replaceAll("    ", "  ")}\n`),
+  );
+  text("a config over the size limit", at('prefix: "v="', `prefix: "${"v".repeat(9 << 20)}"`));
+  text("a second document", VALID + "---\notai: x\n");
+  text("a second, empty document", VALID + "---\n");
+  text("a timeout of 25 days", at("timeout: 10s", "timeout: 25d"));
+  text("a timeout of 2^31 ms in seconds", at("timeout: 5s", "timeout: 2147484"));
+  text("a kill_after of 30 days", at("  timeout: 10s", "  timeout: 10s\n  kill_after: 720h"));
+  text("an interval of 40 days", at("interval: 1h", "interval: 40d"));
   return cases;
 }
 
