@@ -166,3 +166,28 @@ Deno.test("SIGTERM during the triage finishes the tickets in flight and stops cl
   ok(c.marked > 0 && c.marked < TICKETS, `${c.marked} tickets done`);
   strictEqual(c.notes, c.marked, "every started ticket was finished, none half-done");
 });
+
+Deno.test("two otai runs on one store each count only the tickets they triaged", async () => {
+  await using ex = await copyExample(slowedDown);
+  const db = `${ex.dir}/data/tickets.db`;
+  // The second starts once the first has fetched every ticket and triaged some: both then
+  // work on the same unmarked tickets, and the store lets only one of them mark each.
+  const first = await startAndWait(ex.file, db, 20, "piped");
+  const second = await startAndWait(ex.file, db, 0, "piped");
+  const outs = await Promise.all([first.output(), second.output()]);
+  const triaged = outs.map((out) => {
+    const stdout = new TextDecoder().decode(out.stdout);
+    strictEqual(out.code, 0, new TextDecoder().decode(out.stderr));
+    const m = /tickets triaged: +(\d+)\n {4}routed per queue: .*\n {4}sent to review: +(\d+)/
+      .exec(stdout);
+    ok(m, stdout);
+    const routed = [...stdout.matchAll(/=(\d+)/g)].reduce((n, r) => n + Number(r[1]), 0);
+    strictEqual(routed + Number(m[2]), Number(m[1]), `routed + review = triaged: ${stdout}`);
+    return Number(m[1]);
+  });
+  ok(triaged[1]! > 0 || triaged[0]! === TICKETS, `${triaged}`);
+  strictEqual(triaged[0]! + triaged[1]!, TICKETS, `each counted its own: ${triaged}`);
+  const c = counts(db);
+  strictEqual(c.marked, TICKETS);
+  ok(c.perTicket.length === TICKETS && c.perTicket.every((n) => n === 1), "one note each");
+});

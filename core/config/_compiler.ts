@@ -149,6 +149,7 @@ export class Compiler {
       if (s.use !== undefined) step.use = s.use;
       if (s.if !== undefined) step.condition = compileCondition(s.if);
       if (s.for_each !== undefined) step.forEach = compileValue(s.for_each);
+      if (s.collect !== undefined) step.collect = compileValue(s.collect);
       return [step];
     });
   }

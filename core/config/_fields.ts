@@ -106,20 +106,32 @@ export const serviceParams = z.record(z.string(), z.unknown(), {
   }))
   .describe("Static params: ${ENV_VAR} substitution and literals only");
 
-export const forEach = z.string({ error: 'expected "${{ expression }}" yielding a list' })
-  .superRefine((source, ctx) => {
-    if (templateSources(source).length !== 1 || !ONE_TEMPLATE.test(source)) {
-      ctx.addIssue({
-        code: "custom",
-        message: 'write for_each as one expression: "${{ steps.x.data.items }}"',
-      });
-      return;
-    }
-    checkTemplates(source, ctx);
-  });
+/** A field that is exactly one `${{ expression }}`; `example` shows how to write it. */
+function oneExpression(field: string, what: string, example: string) {
+  return z.string({ error: `expected "\${{ expression }}" ${what}` })
+    .superRefine((source, ctx) => {
+      if (templateSources(source).length !== 1 || !ONE_TEMPLATE.test(source)) {
+        ctx.addIssue({
+          code: "custom",
+          message: `write ${field} as one expression: "\${{ ${example} }}"`,
+        });
+        return;
+      }
+      checkTemplates(source, ctx);
+    });
+}
+
+export const forEach = oneExpression("for_each", "yielding a list", "steps.x.data.items");
+export const collect = oneExpression("collect", "yielding a value per item", "item.id");
 
 export function checkStep(
-  s: { use?: unknown; for_each?: unknown; steps?: unknown; concurrency?: unknown },
+  s: {
+    use?: unknown;
+    for_each?: unknown;
+    steps?: unknown;
+    concurrency?: unknown;
+    collect?: unknown;
+  },
   ctx: z.core.$RefinementCtx,
 ): void {
   if (!isRecord(s)) return;
@@ -135,6 +147,9 @@ export function checkStep(
   }
   if (s.concurrency !== undefined && !loop) {
     problem("concurrency applies to for_each steps only", ["concurrency"]);
+  }
+  if (s.collect !== undefined && !loop) {
+    problem("collect applies to for_each steps only", ["collect"]);
   }
 }
 

@@ -29,6 +29,8 @@ export interface CompiledStep {
   continueOnError: boolean;
   /** Its `for_each` list expression, compiled. */
   forEach?: CompiledValue;
+  /** Its `collect` expression, compiled: a value per item that did not fail. */
+  collect?: CompiledValue;
   /** Items in flight at once. */
   concurrency: number;
   /** Sub-steps of a `for_each`. */

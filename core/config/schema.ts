@@ -12,6 +12,7 @@ import {
   apiRange,
   checkRunner,
   checkStep,
+  collect,
   condition,
   duration,
   forEach,
@@ -108,6 +109,10 @@ const stepShape = {
   continue_on_error: z.boolean().optional(),
   for_each: forEach.optional().describe("${{ expression }} yielding the items"),
   concurrency: z.int().min(1).max(10_000).optional().describe("Items in flight at once"),
+  collect: collect.optional().describe(
+    "${{ expression }} evaluated after each item that did not fail; non-null values are kept " +
+      "in data.collected",
+  ),
 };
 
 /** One step, with its sub-steps. */

@@ -80,6 +80,12 @@ export interface StepConfig {
   for_each?: string | undefined;
   /** Items in flight at once in a `for_each`. */
   concurrency?: number | undefined;
+  /**
+   * A `${{ expr }}` evaluated after each item of a `for_each` that did not fail, over `item`,
+   * `index` and the item's `steps`; the values that are not null are kept, in order of
+   * finishing, as the step's `data.collected`.
+   */
+  collect?: string | undefined;
   /** The sub-steps of a `for_each`. */
   steps?: StepConfig[] | undefined;
 }

@@ -49,7 +49,9 @@ export async function runForEach(
     outer: { ...frame.outer, ...local },
     vars: {},
   };
-  const data = { succeeded: 0, failed: 0, skipped: 0, failures: [] as unknown[] };
+  const data: LoopData = { succeeded: 0, failed: 0, skipped: 0, failures: [] };
+  const collected: unknown[] | undefined = step.collect ? [] : undefined;
+  if (collected) data.collected = collected;
   const started = Date.now();
   let reported = 0;
   const progress = (force: boolean) => {
@@ -67,10 +69,20 @@ export async function runForEach(
     while (next < items.length && !host.signal?.aborted) {
       const index = next++;
       const item = items[index];
-      const status = await runItem(host, step, item, {
-        ...inner,
-        vars: { ...frame.vars, item, index },
-      }, data.failures);
+      const status = await runItem(
+        host,
+        step,
+        item,
+        {
+          ...inner,
+          vars: { ...frame.vars, item, index },
+        },
+        data.failures,
+        collected && ((local) => {
+          const value = collectOf(step, scope, inner, local, item, index);
+          if (value !== null && value !== undefined) collected.push(value);
+        }),
+      );
       data[status]++;
       progress(false);
     }
@@ -98,18 +110,47 @@ async function runItem(
   item: unknown,
   frame: Frame,
   failures: unknown[],
+  collect?: (local: Record<string, StepState>) => void,
 ): Promise<"succeeded" | "failed" | "skipped"> {
   const local: Record<string, StepState> = {};
   let status: "succeeded" | "failed" | "skipped" = "skipped";
+  const fail = (at: string, error: string | undefined) => {
+    if (failures.length < MAX_FAILURES_KEPT) failures.push({ item, step: at, error });
+  };
   for (const sub of step.steps) {
     const state = await host.runStep(sub, local, frame);
     local[sub.id] = state;
     if (state.status === "succeeded" && status === "skipped") status = "succeeded";
     if (state.status !== "failed") continue;
-    if (failures.length < MAX_FAILURES_KEPT) {
-      failures.push({ item, step: sub.id, error: state.error });
-    }
+    fail(sub.id, state.error);
     if (!sub.continueOnError) return "failed";
   }
+  try {
+    collect?.(local);
+  } catch (e) {
+    fail("collect", `collect: ${(e as Error).message}`);
+    return "failed";
+  }
   return status;
+}
+
+/** The step data of a `for_each`. */
+interface LoopData {
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  failures: unknown[];
+  collected?: unknown[];
+}
+
+/** Evaluates `collect` for an item that did not fail, over the item and its steps. */
+function collectOf(
+  step: PlannedStep,
+  scope: ExpressionScope,
+  inner: Frame,
+  local: Record<string, StepState>,
+  item: unknown,
+  index: number,
+): unknown {
+  return step.collect!.render({ ...scope, steps: { ...inner.outer, ...local }, item, index });
 }

@@ -48,7 +48,8 @@ export function offloadOf(step: PlannedStep): Offload | undefined {
 
 function analyse(loop: PlannedStep): Offload | undefined {
   const plugin = loop.steps[0]?.pipe?.plugin;
-  if (!plugin?.runtime.runLoop) return undefined;
+  // `collect` reads each item's step data here, so the data has to come back.
+  if (!plugin?.runtime.runLoop || loop.collect) return undefined;
   const ids = new Set(loop.steps.map((s) => s.id));
   const earlier = new Set<string>();
   const steps: Offload["steps"] = [];
