@@ -26,3 +26,4 @@ export { testPipe, testService } from "./testing/test_pipe.ts";
 export type { TestPipeOptions } from "./testing/test_pipe.ts";
 export { serveJsrRegistry } from "./testing/jsr_registry.ts";
 export type { JsrPackage, JsrRegistry } from "./testing/jsr_registry.ts";
+export { workspacePackages } from "./testing/workspace_packages.ts";

@@ -13,7 +13,12 @@ export function summaryTable(results: RunnerResult[], elapsedMs: number): string
   const rows = [["runner", "step", "status", "duration", "detail"]];
   for (const r of results) {
     rows.push([r.id, "", r.status, ms(r.duration_ms), r.cycle > 1 ? `cycle ${r.cycle}` : ""]);
-    for (const s of r.steps) rows.push(["", s.id, s.status, ms(s.duration_ms), detail(s)]);
+    for (const s of r.steps) {
+      const status = s.status === "succeeded" && warningsOf(s).length
+        ? "succeeded with warnings"
+        : s.status;
+      rows.push(["", s.id, status, ms(s.duration_ms), detail(s)]);
+    }
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const lines = rows.map((row) =>
@@ -23,13 +28,40 @@ export function summaryTable(results: RunnerResult[], elapsedMs: number): string
   const failed = results.filter((r) => r.status === "failed").length;
   const stopped = results.filter((r) => r.status === "stopped").length;
   const ok = results.length - failed - stopped;
+  const warned = results.filter((r) => r.steps.some((s) => warningsOf(s).length)).length;
   lines.push(
     "",
-    `${ok} runner(s) succeeded, ${failed} failed${
+    `${ok} runner(s) succeeded${warned ? ` (${warned} with warnings)` : ""}, ${failed} failed${
       stopped ? `, ${stopped} stopped on request (the next run goes on)` : ""
     } in ${ms(elapsedMs)}`,
   );
-  return lines.join("\n") + "\n";
+  return lines.join("\n") + "\n" + warningsText(results);
+}
+
+/** How many warnings of one step are shown under the table (all are in `--json`). */
+const WARNINGS_SHOWN = 20;
+
+/** A step's `data.warnings`: the lines a step reports about what it did not do. */
+function warningsOf(s: RunnerResult["steps"][number]): string[] {
+  const w = (s.data as { warnings?: unknown } | undefined)?.warnings;
+  return Array.isArray(w) ? w.filter((x): x is string => typeof x === "string") : [];
+}
+
+/** Each step's warnings, indented under a `runner.step:` line. */
+function warningsText(results: RunnerResult[]): string {
+  let out = "";
+  for (const r of results) {
+    for (const s of r.steps) {
+      const warnings = warningsOf(s);
+      if (!warnings.length) continue;
+      out += `\nwarnings of ${r.id}.${s.id}:\n`;
+      for (const w of warnings.slice(0, WARNINGS_SHOWN)) out += `  ${oneLine(w, 300)}\n`;
+      if (warnings.length > WARNINGS_SHOWN) {
+        out += `  ... and ${warnings.length - WARNINGS_SHOWN} more (see --json)\n`;
+      }
+    }
+  }
+  return out;
 }
 
 /** What `otai check` prints for a config that passed. */
@@ -210,9 +242,9 @@ function detail(s: RunnerResult["steps"][number]): string {
   return "";
 }
 
-function oneLine(text: string): string {
+function oneLine(text: string, max = 120): string {
   const line = escapeControl(text.split("\n")[0]!);
-  return line.length > 120 ? line.slice(0, 117) + "..." : line;
+  return line.length > max ? line.slice(0, max - 3) + "..." : line;
 }
 
 function ms(n: number): string {

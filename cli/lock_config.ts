@@ -71,6 +71,8 @@ export async function fetchConfigPlugins(
   if (!options.lock) return { plugins: fetched };
   const lock: Lockfile = { version: 1, plugins: {} };
   for (const p of fetched) {
+    // A workspace member is code on disk, like a local plugin: nothing to lock.
+    if (p.source.resolved?.startsWith("file:")) continue;
     lock.plugins[p.from] = {
       resolved: p.source.resolved ?? p.from,
       ...(p.source.version ? { version: p.source.version } : {}),

@@ -9,8 +9,11 @@ export interface JsrPackage {
   version: string;
   /** Files by path from the package root (`"/mod.ts"`). */
   files: Record<string, string>;
-  /** The default export path; default `"./mod.ts"`. */
-  exports?: string;
+  /**
+   * Its exports: one path (the `"."` export; default `"./mod.ts"`), or a map of export names
+   * (`"."`, `"./plugin"`) to paths, as in `deno.json`.
+   */
+  exports?: string | Record<string, string>;
 }
 
 /** A running registry. */
@@ -62,7 +65,11 @@ export async function serveJsrRegistry(packages: JsrPackage[] = []): Promise<Jsr
     if (!store.versions.has(pkg.name)) store.versions.set(pkg.name, new Map());
     store.versions.get(pkg.name)!.set(pkg.version, {
       files: pkg.files,
-      meta: { manifest, exports: { ".": pkg.exports ?? "./mod.ts" }, moduleGraph2: {} },
+      meta: {
+        manifest,
+        exports: typeof pkg.exports === "object" ? pkg.exports : { ".": pkg.exports ?? "./mod.ts" },
+        moduleGraph2: {},
+      },
     });
     for (const path of Object.keys(pkg.files)) {
       store.tampered.delete(`${pkg.name}@${pkg.version}${path}`);

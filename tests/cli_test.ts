@@ -1,6 +1,6 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { fixture, ROOT, runCli, tempConfig } from "./_helpers.ts";
-import { serveJsrRegistry } from "../testing.ts";
+import { serveJsrRegistry, workspacePackages } from "../testing.ts";
 
 const HELLO = `${ROOT}examples/hello/config.yml`;
 
@@ -173,27 +173,9 @@ orchestrator:
 });
 
 Deno.test("otai runs as a published JSR package: deno run -A jsr:@otai/cli config.yml", async () => {
-  // The package as `deno publish` would make it: the library files, with the import map's bare
-  // specifiers written out in full (as publishing does).
-  const imports: Record<string, string> = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`))
-    .imports;
-  const files: Record<string, string> = {};
-  const dirs = ["", "core/", "loader/", "cli/", "testing/"];
-  for (let i = 0; i < dirs.length; i++) {
-    const dir = dirs[i]!;
-    for await (const e of Deno.readDir(ROOT + dir)) {
-      if (e.isDirectory && dir) dirs.push(`${dir}${e.name}/`);
-      const keep = e.isFile && (e.name.endsWith(".ts") || e.name === "deno.json") &&
-        !e.name.endsWith("_test.ts");
-      if (!keep) continue;
-      let text = await Deno.readTextFile(ROOT + dir + e.name);
-      for (const [k, v] of Object.entries(imports)) {
-        text = text.replaceAll(`from "${k}"`, `from "${v}"`);
-      }
-      files[`/${dir}${e.name}`] = text;
-    }
-  }
-  await using registry = await serveJsrRegistry([{ name: "@otai/cli", version: "0.1.0", files }]);
+  // Every workspace package as `deno publish` would upload it.
+  const packages = await workspacePackages(new URL(`file://${ROOT}`));
+  await using registry = await serveJsrRegistry(packages);
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "jsr:@otai/cli@^0.1", HELLO],
     cwd: "/",
@@ -202,4 +184,30 @@ Deno.test("otai runs as a published JSR package: deno run -A jsr:@otai/cli confi
   const stdout = new TextDecoder().decode(out.stdout);
   strictEqual(out.code, 0, new TextDecoder().decode(out.stderr));
   match(stdout, /each\s+succeeded\s+\S+\s+3 succeeded, 0 failed, 0 skipped/);
+});
+
+Deno.test("otai run shows an import with skipped rows as succeeded with warnings, row by row", async () => {
+  const csv = 'id,subject\nT-1,ok\nT-2,"never closed\nT-3,fine\nT-1,again\n';
+  await using cfg = await tempConfig(
+    `plugins:
+  - from: jsr:@otai/sqlite-tickets@^1.0
+    permissions: { read: ["."], write: ["."] }
+services:
+  - { id: tickets, use: "sqlite-tickets:Tickets", params: { path: ./t.db } }
+orchestrator:
+  runners:
+    - id: load
+      run: { id: seed, use: "sqlite-tickets:Import", injects: { tickets: tickets }, params: { path: ./in.csv } }
+`,
+    { "in.csv": csv },
+  );
+  const r = await runCli(["run", cfg.file]);
+  strictEqual(r.code, 0, r.stderr);
+  match(r.stdout, /seed +succeeded with warnings/);
+  match(r.stdout, /1 runner\(s\) succeeded \(1 with warnings\), 0 failed/);
+  match(
+    r.stdout,
+    /warnings of load\.seed:\n {2}\S*in\.csv line 3: the quoted field is never closed/,
+  );
+  match(r.stdout, /in\.csv line 5: id "T-1" repeats line 2/);
 });

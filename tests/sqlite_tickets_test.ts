@@ -64,11 +64,16 @@ orchestrator:
       imported: 3,
       skipped: 1,
       existing: 0,
+      duplicates: 0,
       errors: [{
         line: 6,
         message: "field 2 has text after its closing quote; quote the whole field and double " +
           "any quote inside it",
       }],
+      warnings: [
+        "./data/tickets.csv line 6: field 2 has text after its closing quote; quote the whole " +
+        "field and double any quote inside it (row skipped)",
+      ],
     });
   });
   await t.step("search crosses the sandbox as plain tickets", () => {

@@ -5,6 +5,7 @@ import type { PluginEntry } from "../../core/config/schema.ts";
 import type { PluginSource } from "../../core/registry.ts";
 import { type FetchOptions, fetchPluginGraph, type PluginGraph } from "./fetch_plugin.ts";
 import { exactJsrSpecifier, resolveJsrRange } from "./jsr.ts";
+import { workspaceModule } from "./_workspace.ts";
 import type { LockEntry, Lockfile } from "./lockfile.ts";
 
 /** Options for resolving remote plugins. */
@@ -42,6 +43,15 @@ export async function resolveSource(
   options: SourceOptions = {},
 ): Promise<ResolvedSource> {
   const from = entry.from;
+  const member = from.startsWith("jsr:") ? workspaceModule(from, baseUrl) : undefined;
+  if (member) {
+    // A package of the workspace this config (or otai) lives in: its code on disk, as Deno
+    // resolves workspace members; nothing is fetched or locked.
+    const local = await resolveLocal({ ...entry, from: member.url.href }, baseUrl, options);
+    local.source = { ...local.source, specifier: from, resolved: member.url.href };
+    if (member.version) local.source.version = member.version;
+    return local;
+  }
   if (!/^(https?|jsr):/.test(from)) return await resolveLocal(entry, baseUrl, options);
   if (from.startsWith("http:") && !entry.insecure && !LOCAL_HOSTS.has(new URL(from).hostname)) {
     throw new Error(

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePipe } from "../../plugin.ts";
+import { definePipe } from "@otai/cli/plugin";
 import { ticketId } from "./_schemas.ts";
 import { defined, ticketSystem } from "./_tickets.ts";
 

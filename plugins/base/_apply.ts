@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ServiceProxy, TicketChanges } from "../../plugin.ts";
+import type { ServiceProxy, TicketChanges } from "@otai/cli/plugin";
 import { defined } from "./_tickets.ts";
 
 /** What to do to one ticket. */

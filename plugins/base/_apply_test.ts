@@ -1,5 +1,5 @@
 import { deepStrictEqual, rejects, strictEqual } from "node:assert/strict";
-import type { ServiceProxy } from "../../plugin.ts";
+import type { ServiceProxy } from "@otai/cli/plugin";
 import { ApplySupport, CANNOT_MARK, updateTicket } from "./_apply.ts";
 
 /** A ticket system as a pipe sees it, recording calls; `apply` only when asked. */

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePipe, type Ticket } from "../../plugin.ts";
+import { definePipe, type Ticket } from "@otai/cli/plugin";
 import { defined, ticketSystem } from "./_tickets.ts";
 
 /** What `FetchTickets` returns. */

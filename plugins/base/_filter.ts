@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePipe } from "../../plugin.ts";
+import { definePipe } from "@otai/cli/plugin";
 import { compileWhere } from "./_where.ts";
 
 /** What `Filter` returns. */

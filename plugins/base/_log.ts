@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePipe } from "../../plugin.ts";
+import { definePipe } from "@otai/cli/plugin";
 
 const params = z.object({
   message: z.string({ error: "give message the text to log" }),

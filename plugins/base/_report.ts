@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePipe } from "../../plugin.ts";
+import { definePipe } from "@otai/cli/plugin";
 
 /** How many entries of a list or map a line shows before "+N more". */
 const MAX_ENTRIES = 20;

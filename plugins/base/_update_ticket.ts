@@ -4,7 +4,7 @@
  * @module
  */
 import type { z } from "zod";
-import { definePipe } from "../../plugin.ts";
+import { definePipe } from "@otai/cli/plugin";
 import { ApplySupport, type UpdateOutcome, updateTicket } from "./_apply.ts";
 import { ticketUpdate } from "./_schemas.ts";
 import { ticketSystem } from "./_tickets.ts";

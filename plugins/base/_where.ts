@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { createCelEnvironment } from "../../cel.ts";
+import { createCelEnvironment } from "@otai/cli/cel";
 
 /** A compiled condition: true keeps the item. */
 export type Where = (item: unknown, index: number) => boolean;

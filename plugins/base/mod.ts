@@ -27,7 +27,7 @@
  * @example
  * ```ts
  * import plugin from "./mod.ts";
- * import { testPipe } from "../../testing.ts";
+ * import { testPipe } from "@otai/cli/testing";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const result = await testPipe(plugin, "Tally", {
@@ -41,7 +41,7 @@
  *
  * @module
  */
-import { definePlugin, type PluginManifest } from "../../plugin.ts";
+import { definePlugin, type PluginManifest } from "@otai/cli/plugin";
 import { addNotePipe } from "./_add_note.ts";
 import { fetchTicketsPipe } from "./_fetch_tickets.ts";
 import { filterPipe } from "./_filter.ts";
@@ -52,7 +52,7 @@ import { tallyPipe } from "./_tally.ts";
 import { updateTicketPipe } from "./_update_ticket.ts";
 import { updateTicketsPipe } from "./_update_tickets.ts";
 
-export type { Ticket, TicketChanges, TicketNote } from "../../plugin.ts";
+export type { Ticket, TicketChanges, TicketNote } from "@otai/cli/plugin";
 export type { FetchTicketsResult } from "./_fetch_tickets.ts";
 export type { FilterResult } from "./_filter.ts";
 export type { TallyResult } from "./_tally.ts";

@@ -1,6 +1,6 @@
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import type { Ticket } from "../../plugin.ts";
-import { testPipe } from "../../testing.ts";
+import type { Ticket } from "@otai/cli/plugin";
+import { testPipe } from "@otai/cli/testing";
 import plugin from "./mod.ts";
 
 function ticket(id: string, queue = "Inbox"): Ticket {

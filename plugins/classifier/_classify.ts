@@ -10,7 +10,7 @@ import {
   type PipeContext,
   type PipeDefinition,
   type PluginLogger,
-} from "../../plugin.ts";
+} from "@otai/cli/plugin";
 import { recordText } from "./_examples.ts";
 import { type LabelScore, type Model, predict } from "./_model.ts";
 import { loadModel } from "./_model_cache.ts";

@@ -5,7 +5,7 @@
  */
 
 import { z } from "zod";
-import { definePipe, type PipeContext, type PipeDefinition } from "../../plugin.ts";
+import { definePipe, type PipeContext, type PipeDefinition } from "@otai/cli/plugin";
 import { checkpoint } from "./_checkpoint.ts";
 import { readExamples } from "./_examples.ts";
 import { type ClassScores, evaluate } from "./_metrics.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { PluginLogger } from "../../plugin.ts";
+import type { PluginLogger } from "@otai/cli/plugin";
 import { type Model, unpackModel } from "./_model.ts";
 import { readModel } from "./_model_file.ts";
 

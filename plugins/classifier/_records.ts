@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type CsvProblem, readCsv } from "../_csv.ts";
+import { type CsvProblem, readCsv } from "@otai/csv";
 
 /**
  * Parse RFC 4180 CSV text into one record per row, keyed by the header row.

@@ -6,7 +6,7 @@
 
 import { dirname } from "node:path";
 import { z } from "zod";
-import { definePipe, type PipeContext, type PipeDefinition } from "../../plugin.ts";
+import { definePipe, type PipeContext, type PipeDefinition } from "@otai/cli/plugin";
 import { checkpoint } from "./_checkpoint.ts";
 import { readExamples } from "./_examples.ts";
 import { loadModel, rememberModel } from "./_model_cache.ts";

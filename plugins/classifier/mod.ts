@@ -27,7 +27,7 @@
  * @example Train, then classify
  * ```ts
  * import plugin from "./mod.ts";
- * import { testPipe } from "../../testing.ts";
+ * import { testPipe } from "@otai/cli/testing";
  * import { deepStrictEqual } from "node:assert/strict";
  *
  * const dir = await Deno.makeTempDir();
@@ -48,7 +48,7 @@
  *
  * @module
  */
-import { definePlugin, type PipeDefinition, type PluginManifest } from "../../plugin.ts";
+import { definePlugin, type PipeDefinition, type PluginManifest } from "@otai/cli/plugin";
 import { defineClassifyPipe } from "./_classify.ts";
 import { defineEvaluatePipe } from "./_evaluate.ts";
 import { defineTrainPipe } from "./_train.ts";

@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { testPipe } from "../../testing.ts";
+import { testPipe } from "@otai/cli/testing";
 import plugin, { type ClassifyResult, type EvaluateResult, type TrainResult } from "./mod.ts";
 import { QUEUES, syntheticRows, toCsv } from "./_testing.ts";
 

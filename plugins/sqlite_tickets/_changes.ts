@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { TicketChanges, TicketNote } from "../../plugin.ts";
+import type { TicketChanges, TicketNote } from "@otai/cli/plugin";
 import { CHANGE_FIELDS, type ChangeField, type Statements } from "./_statements.ts";
 import type { TicketRow } from "./_ticket_rows.ts";
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { TicketChanges, TicketNote } from "../../plugin.ts";
+import type { TicketChanges, TicketNote } from "@otai/cli/plugin";
 import { CHANGE_FIELDS } from "./_statements.ts";
 import type { ApplyAction } from "./_types.ts";
 

@@ -56,14 +56,69 @@ const CASES: [string, string, CsvRecord[]][] = [
     ],
   ],
   [
-    "an unclosed quote is an error at the line it opens",
+    "an unclosed quote is an error at the line it opens; the next line is read",
     'a\n"never\nclosed\n',
     [
       { line: 1, fields: ["a"] },
-      { line: 2, error: "the quoted field is never closed; close it with a double quote" },
+      {
+        line: 2,
+        error: "the quoted field is never closed (field 1); close it with a double quote and " +
+          "double any quote inside it; reading went on at line 3",
+      },
+      { line: 3, fields: ["closed"] },
+    ],
+  ],
+  [
+    "an unclosed quote after a quoted line break names the line it opens on",
+    'id,body,x\n1,"two\nlines","open\n2,b,c\n',
+    [
+      { line: 1, fields: ["id", "body", "x"] },
+      {
+        line: 2,
+        error: "the quoted field is never closed (field 3, opened on line 3); close it with a " +
+          "double quote and double any quote inside it; reading went on at line 4",
+      },
+      { line: 4, fields: ["2", "b", "c"] },
     ],
   ],
 ];
+
+Deno.test("parseCsv() makes a record holding invalid UTF-8 an error", async (t) => {
+  const error = (offset: number, line = "") => ({
+    error: `the row holds invalid UTF-8 at byte offset ${offset}${line}; save the file as ` +
+      "UTF-8 and import it again",
+  });
+  const text = 'a\n"b\n\ufffd"\n\nc\ufffd\n\ufffd\nd\n';
+  const cases: [string, { offset: number; line: number }[], CsvRecord[]][] = [
+    ["none", [], [
+      { line: 1, fields: ["a"] },
+      { line: 2, fields: ["b\n\ufffd"] },
+      { line: 5, fields: ["c\ufffd"] },
+      { line: 6, fields: ["\ufffd"] },
+      { line: 7, fields: ["d"] },
+    ]],
+    ["on a quoted line, then on two records' lines", [{ offset: 5, line: 3 }, {
+      offset: 11,
+      line: 5,
+    }, { offset: 15, line: 6 }], [
+      { line: 1, fields: ["a"] },
+      { line: 2, ...error(5, " (line 3)") },
+      { line: 5, ...error(11) },
+      { line: 6, ...error(15) },
+      { line: 7, fields: ["d"] },
+    ]],
+    ["on the last record", [{ offset: 20, line: 7 }], [
+      { line: 1, fields: ["a"] },
+      { line: 2, fields: ["b\n\ufffd"] },
+      { line: 5, fields: ["c\ufffd"] },
+      { line: 6, fields: ["\ufffd"] },
+      { line: 7, ...error(20) },
+    ]],
+  ];
+  for (const [name, invalid, expected] of cases) {
+    await t.step(name, () => deepStrictEqual([...parseCsv(text, { invalid })], expected));
+  }
+});
 
 Deno.test("parseCsv() reads RFC 4180 records with their line numbers", async (t) => {
   for (const [name, text, expected] of CASES) {

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePipe } from "../../plugin.ts";
+import { definePipe } from "@otai/cli/plugin";
 import type { ImportResult } from "./_import_text.ts";
 import { ticketStore } from "./_tickets.ts";
 
@@ -14,7 +14,11 @@ const params = z.object({
   only_new: z.boolean().optional(),
 });
 
-/** Imports a CSV or JSONL file into the injected store. */
+/**
+ * Imports a CSV or JSONL file into the injected store. Its result is the {@linkcode ImportResult}:
+ * a file with skipped or repeated rows still imports the others, and `warnings` lists them, one
+ * self-contained line each (so a step whose result has warnings succeeded with warnings).
+ */
 export const importPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "Import",

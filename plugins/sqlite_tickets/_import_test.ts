@@ -1,4 +1,5 @@
 import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
+import { MAX_IMPORT_BYTES } from "./_import_text.ts";
 import { manualClock, tempStore } from "./_testing.ts";
 
 const CSV = [
@@ -13,22 +14,23 @@ const CSV = [
 
 Deno.test("TicketStore.importFile() imports CSV, reporting malformed rows by line", async () => {
   await using s = await tempStore({ now: manualClock("2024-01-01T00:00:00Z").now });
-  const result = await s.store.importFile(await s.write("in.csv", CSV));
+  const file = await s.write("in.csv", CSV);
+  const result = await s.store.importFile(file);
+  const errors = [
+    { line: 5, message: "the row has 4 fields but the header has 10; quote fields holding commas" },
+    {
+      line: 7,
+      message: "field 2 has text after its closing quote; quote the whole field and double " +
+        "any quote inside it",
+    },
+  ];
   deepStrictEqual(result, {
     imported: 4,
     skipped: 2,
     existing: 0,
-    errors: [
-      {
-        line: 5,
-        message: "the row has 4 fields but the header has 10; quote fields holding commas",
-      },
-      {
-        line: 7,
-        message: "field 2 has text after its closing quote; quote the whole field and double " +
-          "any quote inside it",
-      },
-    ],
+    duplicates: 0,
+    errors,
+    warnings: errors.map((e) => `${file} line ${e.line}: ${e.message} (row skipped)`),
   });
   deepStrictEqual(s.store.get("1"), {
     id: "1",
@@ -133,6 +135,15 @@ Deno.test("TicketStore.importFile() refuses unusable files with what to do", asy
       message: /^Cannot import ".*h\.csv": the header row names no "id", "subject" or "body"/,
     });
   });
+  await t.step("a UTF-16 file", async () => {
+    const file = `${s.dir}/utf16.csv`;
+    await Deno.writeFile(file, new Uint8Array([0xff, 0xfe, 0x69, 0, 0x64, 0, 0x0a, 0]));
+    await rejects(s.store.importFile(file), {
+      name: "SyntaxError",
+      message: `Cannot import "${file}": the file is UTF-16 (it starts with a UTF-16 byte order ` +
+        "mark); save it as UTF-8 and import it again",
+    });
+  });
   await t.step("a CSV header naming a column twice", async () => {
     await rejects(s.store.importFile(await s.write("d.csv", "id,queue,Queue\n")), {
       message: /names column "queue" twice; keep one/,
@@ -176,4 +187,87 @@ Deno.test("TicketStore.importFile() with only_new leaves stored tickets alone", 
   deepStrictEqual([again.imported, again.existing], [1, 2]);
   deepStrictEqual(s.store.get("1")?.queue, "IT");
   deepStrictEqual(s.store.get("3")?.queue, "Inbox");
+});
+
+Deno.test("TicketStore.importFile() reads on after an unclosed quote and names its line", async () => {
+  await using s = await tempStore();
+  const rows = [
+    "id,subject,body",
+    "1,a,x",
+    "2,b,x",
+    "3,c,x",
+    "4,d,x",
+    '5,"e,x',
+    "6,f,x",
+    '7,"g, h",x',
+  ];
+  const file = await s.write("incoming.csv", rows.join("\n") + "\n");
+  const result = await s.store.importFile(file);
+  const message = "the quoted field is never closed (field 2); close it with a double quote " +
+    "and double any quote inside it; reading went on at line 7";
+  deepStrictEqual(result, {
+    imported: 6,
+    skipped: 1,
+    existing: 0,
+    duplicates: 0,
+    errors: [{ line: 6, message }],
+    warnings: [`${file} line 6: ${message} (row skipped)`],
+  });
+  deepStrictEqual(s.store.search({ limit: 10 }).map((t) => t.id), ["1", "2", "3", "4", "6", "7"]);
+});
+
+Deno.test("TicketStore.importFile() skips a row with invalid UTF-8 by its line", async () => {
+  await using s = await tempStore();
+  const file = `${s.dir}/latin1.csv`;
+  const head = new TextEncoder().encode("id,subject\n1,caf\u00e9\n");
+  const bad = new Uint8Array([
+    ...new TextEncoder().encode("M"),
+    0xfc,
+    ...new TextEncoder().encode("ller,x\n"),
+  ]);
+  await Deno.writeFile(
+    file,
+    new Uint8Array([...head, ...bad, ...new TextEncoder().encode("3,ok\n")]),
+  );
+  const result = await s.store.importFile(file);
+  deepStrictEqual([result.imported, result.skipped], [2, 1]);
+  deepStrictEqual(result.errors, [{
+    line: 3,
+    message: `the row holds invalid UTF-8 at byte offset ${head.length + 1}; save the file as ` +
+      "UTF-8 and import it again",
+  }]);
+  strictEqual(s.store.get("1")?.subject, "caf\u00e9");
+  ok(s.store.search({ limit: 10 }).every((t) => !t.id.includes("\ufffd")), "no U+FFFD id");
+});
+
+Deno.test("TicketStore.importFile() refuses a file over the size limit before reading it", async () => {
+  await using s = await tempStore();
+  const file = await s.write("huge.csv", "id\n1\n");
+  await Deno.truncate(file, MAX_IMPORT_BYTES + 1);
+  await rejects(s.store.importFile(file), {
+    name: "RangeError",
+    message: `Cannot import "${file}": it is ${MAX_IMPORT_BYTES + 1} bytes, over the limit of ` +
+      `256 MiB (${MAX_IMPORT_BYTES} bytes) an import file may have; split it into smaller files`,
+  });
+  strictEqual(s.store.get("1"), null);
+});
+
+Deno.test("TicketStore.importFile() refuses a path that is not a file", async () => {
+  await using s = await tempStore();
+  await rejects(s.store.importFile(`${s.dir}/`, { format: "csv" }), {
+    name: "TypeError",
+    message: /^Cannot import ".*": it is not a file; give the path of a CSV or JSONL file/,
+  });
+});
+
+Deno.test("TicketStore.importFile() counts a repeated id once and reports it", async () => {
+  await using s = await tempStore();
+  const file = await s.write("dup.csv", "id,subject\n7,first\n8,other\n7,second\n");
+  const result = await s.store.importFile(file);
+  deepStrictEqual([result.imported, result.duplicates, result.skipped], [2, 1, 0]);
+  deepStrictEqual(result.warnings, [
+    `${file} line 4: id "7" repeats line 2; this later row wins (its fields replace those of ` +
+    "line 2); remove one of the two rows if line 2 should win",
+  ]);
+  strictEqual(s.store.get("7")?.subject, "second");
 });

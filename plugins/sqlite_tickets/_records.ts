@@ -1,11 +1,12 @@
 /**
  * Turns the rows of an import file (CSV or JSONL) into ticket records, one per row, with the
- * line each came from.
+ * line each came from: the bytes are decoded strictly, and each row is checked on its own, so
+ * one bad row is reported and left out while the others are read.
  *
  * @module
  */
 import { createHash } from "node:crypto";
-import { parseCsv } from "./_csv.ts";
+import { type DecodedText, decodeUtf8, type InvalidUtf8, parseCsv } from "./_csv.ts";
 
 /** The import file formats. */
 export type ImportFormat = "csv" | "jsonl";
@@ -28,11 +29,21 @@ export interface TicketRecord {
   updated_at: string | null;
 }
 
-/** One row read: a record, or why the row is skipped. */
+/**
+ * One row read: a record (`derived` when the row gave no id, so it has one derived from its
+ * subject, body and customer), or why the row is skipped.
+ */
 export type RecordItem =
-  | { line: number; record: TicketRecord; error?: undefined }
-  | { line: number; error: string; record?: undefined };
+  | { line: number; record: TicketRecord; derived: boolean; error?: undefined }
+  | { line: number; error: string; record?: undefined; derived?: undefined };
 
+/** The most bytes (as UTF-8) one field of a row may hold: 1 MiB; a longer one makes it an error. */
+export const MAX_FIELD_BYTES = 1024 * 1024;
+
+/** The most characters (code points, after trimming) an id may have. */
+export const MAX_ID_CHARS = 200;
+
+const ID_RULE = `an id is 1 to ${MAX_ID_CHARS} characters without control characters`;
 const TEXT = ["subject", "body", "queue", "priority"] as const;
 const OPTIONAL = ["state", "type", "customer"] as const;
 const COLUMNS = ["id", ...TEXT, ...OPTIONAL, "tags", "updated_at"];
@@ -42,13 +53,19 @@ const COLUMNS = ["id", ...TEXT, ...OPTIONAL, "tags", "updated_at"];
  * its columns (any of id, subject, body, queue, priority, state, type, customer, tags,
  * updated_at; case does not matter; other columns are ignored); CSV tags are separated by ";"
  * or ",". JSONL holds one JSON object a line with the same keys (tags as a list or a string).
- * A row without an id gets one derived from its subject, body and customer, so importing the
- * same file again updates the same tickets.
+ * A row without an id (or with a blank one) gets one derived from its subject, body and
+ * customer, so importing the same file again updates the same tickets.
  *
- * @param text The file's text.
+ * A row is an error, and the rows after it are read as usual, when it is malformed, holds
+ * invalid UTF-8 (given bytes, they are decoded strictly), a NUL character or a lone surrogate in
+ * a field it imports, a field over {@linkcode MAX_FIELD_BYTES}, or an id that breaks the rule
+ * (1 to {@linkcode MAX_ID_CHARS} characters after trimming, no control characters).
+ *
+ * @param input The file's bytes, or its text.
  * @param format Its format.
  * @returns The rows, each a record or an error, with its line (from 1).
- * @throws {SyntaxError} When a CSV header names no id, subject or body column, or names one twice.
+ * @throws {SyntaxError} When a CSV header is malformed, names no id, subject or body column, or
+ * names one twice, or when the file is UTF-16.
  *
  * @example
  * ```ts
@@ -60,19 +77,31 @@ const COLUMNS = ["id", ...TEXT, ...OPTIONAL, "tags", "updated_at"];
  * strictEqual(b?.error, "the row has 1 field but the header has 3; quote fields holding commas");
  * ```
  */
-export function* readRecords(text: string, format: ImportFormat): Generator<RecordItem> {
-  if (format === "jsonl") yield* readJsonl(text);
-  else yield* readCsv(text);
+export function* readRecords(
+  input: Uint8Array | string,
+  format: ImportFormat,
+): Generator<RecordItem> {
+  const { text, invalid } = typeof input === "string"
+    ? { text: input, invalid: [] }
+    : decodeUtf8(input);
+  if (format === "jsonl") yield* readJsonl(text, invalid);
+  else yield* readCsv(text, invalid);
 }
 
-function* readCsv(text: string): Generator<RecordItem> {
-  const records = parseCsv(text);
+function* readCsv(text: string, invalid: readonly InvalidUtf8[]): Generator<RecordItem> {
+  const records = parseCsv(text, { invalid });
   const first = records.next();
   if (first.done) return;
   if (first.value.error !== undefined) {
     throw new SyntaxError(`the header row (line 1) is malformed: ${first.value.error}`);
   }
   const header = first.value.fields.map((f) => f.trim().toLowerCase());
+  if (header.some((name) => name.includes("\0"))) {
+    throw new SyntaxError(
+      "the header row holds NUL characters, so the file is likely UTF-16; save it as UTF-8 " +
+        "and import it again",
+    );
+  }
   for (const [i, name] of header.entries()) {
     if (COLUMNS.includes(name) && header.indexOf(name) !== i) {
       throw new SyntaxError(`the header names column "${name}" twice; keep one`);
@@ -109,16 +138,35 @@ function* readCsv(text: string): Generator<RecordItem> {
   }
 }
 
-function* readJsonl(text: string): Generator<RecordItem> {
+function* readJsonl(text: string, invalid: DecodedText["invalid"]): Generator<RecordItem> {
   let line = 0;
+  let bad = 0;
   let from = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (from < text.length) {
     line++;
     let to = text.indexOf("\n", from);
     if (to === -1) to = text.length;
     const source = text.slice(from, to).trim();
+    while (bad < invalid.length && invalid[bad]!.index < from) bad++;
+    const hit = invalid[bad];
     from = to + 1;
     if (!source) continue;
+    if (hit !== undefined && hit.index < to) {
+      yield {
+        line,
+        error: `the line holds invalid UTF-8 at byte offset ${hit.offset}; save the file as ` +
+          "UTF-8 and import it again",
+      };
+      continue;
+    }
+    if (source.includes("\0")) {
+      yield {
+        line,
+        error: "the line holds a NUL character (U+0000); remove it (a file full of them is " +
+          "UTF-16: save it as UTF-8)",
+      };
+      continue;
+    }
     let value: unknown;
     try {
       value = JSON.parse(source);
@@ -136,22 +184,75 @@ function* readJsonl(text: string): Generator<RecordItem> {
 
 function toItem(line: number, values: Record<string, unknown>): RecordItem {
   try {
-    return { line, record: toRecord(values) };
+    const id = checkId(values.id);
+    const record = toRecord(values, id);
+    return { line, record, derived: id === null };
   } catch (e) {
     return { line, error: (e as Error).message };
   }
 }
 
-function toRecord(values: Record<string, unknown>): TicketRecord {
+/** The trimmed id of a row, or null when it gives none (or a blank one). */
+function checkId(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  let id: string;
+  if (typeof value === "string") id = value.trim();
+  else if (typeof value === "number" && Number.isFinite(value)) id = String(value);
+  else throw new TypeError('"id" must be a string or a number');
+  if (id === "") return null;
+  let length = id.length;
+  if (length > MAX_ID_CHARS) {
+    length = 0;
+    for (const _char of id) length++;
+    if (length > MAX_ID_CHARS) {
+      throw new RangeError(`the id is ${length} characters long; ${ID_RULE}: shorten it`);
+    }
+  }
+  const control = /\p{Cc}/u.exec(id);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
+    throw new TypeError(
+      `the id holds the control character U+${code} (character ${
+        [...id.slice(0, control.index)].length + 1
+      }); ${ID_RULE}: remove it`,
+    );
+  }
+  return checkField("id", id);
+}
+
+/** The value, when it has no NUL or lone surrogate and fits {@linkcode MAX_FIELD_BYTES}. */
+function checkField(name: string, value: string): string {
+  // A UTF-16 unit is at most 3 bytes of UTF-8, so only long values need counting.
+  if (value.length * 3 > MAX_FIELD_BYTES) {
+    const bytes = new TextEncoder().encode(value).length;
+    if (bytes > MAX_FIELD_BYTES) {
+      throw new RangeError(
+        `"${name}" is ${bytes} bytes as UTF-8, over the limit of 1 MiB (${MAX_FIELD_BYTES} ` +
+          "bytes) a field may hold; shorten it",
+      );
+    }
+  }
+  if (value.includes("\0")) {
+    throw new TypeError(`"${name}" holds a NUL character (U+0000); remove it`);
+  }
+  if (!value.isWellFormed()) {
+    throw new TypeError(
+      `"${name}" holds a lone surrogate (a \\ud800-\\udfff escape without its pair); fix it`,
+    );
+  }
+  return value;
+}
+
+function toRecord(values: Record<string, unknown>, id: string | null): TicketRecord {
   const text = (name: string, numbers = false): string | null => {
     const v = values[name];
     if (v === undefined || v === null) return null;
-    if (typeof v === "string") return v;
+    if (typeof v === "string") return checkField(name, v);
     if (numbers && typeof v === "number" && Number.isFinite(v)) return String(v);
     throw new TypeError(`"${name}" must be a string${numbers ? " or a number" : ""}`);
   };
   const record = {
-    id: text("id", true)?.trim() || null,
+    id,
     subject: text("subject"),
     body: text("body"),
     queue: text("queue"),
@@ -171,7 +272,7 @@ function toRecord(values: Record<string, unknown>): TicketRecord {
 function tags(value: unknown): string[] | null {
   if (value === undefined || value === null) return null;
   let list: unknown[];
-  if (typeof value === "string") list = value.split(/[;,]/);
+  if (typeof value === "string") list = checkField("tags", value).split(/[;,]/);
   else if (Array.isArray(value)) list = value;
   else throw new TypeError('"tags" must be a list of strings or a ";"-separated string');
   const out = new Set<string>();
@@ -179,6 +280,8 @@ function tags(value: unknown): string[] | null {
     if (typeof tag !== "string") throw new TypeError('"tags" must hold strings only');
     if (tag.trim()) out.add(tag.trim());
   }
+  // A list counts as the ";"-separated field a CSV file would give.
+  if (Array.isArray(value)) checkField("tags", (list as string[]).join(";"));
   return [...out];
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePipe } from "../../plugin.ts";
+import { definePipe } from "@otai/cli/plugin";
 import { defined, ticketStore } from "./_tickets.ts";
 import type { RevertResult } from "./_types.ts";
 

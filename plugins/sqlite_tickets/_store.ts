@@ -5,11 +5,11 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
-import type { Ticket, TicketChanges, TicketNote, TicketSystem } from "../../plugin.ts";
+import type { Ticket, TicketChanges, TicketNote, TicketSystem } from "@otai/cli/plugin";
 import { type ChangeContext, writeChanges, writeMark, writeNote } from "./_changes.ts";
 import { checkAction, checkChanges, checkName, checkNote, checkSearch } from "./_checks.ts";
 import { storeError, unknownTicket } from "./_errors.ts";
-import { importFormat, type ImportResult, importText } from "./_import_text.ts";
+import { importFormat, type ImportResult, importText, readImportFile } from "./_import_text.ts";
 import type { ImportFormat } from "./_records.ts";
 import { type HistoryDbRow, revertRows } from "./_revert_rows.ts";
 import { historyQuery, revertQuery, searchQuery } from "./_queries.ts";
@@ -155,13 +155,16 @@ export class TicketStore implements TicketSystem {
   }
 
   /**
-   * Imports tickets from a CSV or JSONL file, upserting by id, in one transaction.
+   * Imports tickets from a CSV or JSONL file (UTF-8, at most 256 MiB), upserting by id, in one
+   * transaction.
    *
    * @param path The file (relative to the working directory).
    * @param options `format` when the extension does not say it; `only_new` to leave tickets
    * that are already stored alone.
-   * @returns How many rows were imported and skipped, and why rows were skipped.
-   * @throws {Error} When the file cannot be read or its CSV header is unusable.
+   * @returns How many rows were imported, skipped, already stored or repeated, why rows were
+   * skipped, and one warning line per skipped or repeated row.
+   * @throws {Error} When the file cannot be read, is too large or UTF-16, or its CSV header is
+   * unusable.
    */
   async importFile(
     path: string,
@@ -169,19 +172,11 @@ export class TicketStore implements TicketSystem {
   ): Promise<ImportResult> {
     checkName(path, { action: "import tickets", name: "path" });
     const format = importFormat(path, options?.format);
-    let text: string;
-    try {
-      text = await Deno.readTextFile(path);
-    } catch (e) {
-      if (!(e instanceof Deno.errors.NotFound)) throw e;
-      throw new Deno.errors.NotFound(
-        `Cannot import "${path}": there is no such file; check the path (a relative path ` +
-          "starts at the working directory, which the otai CLI sets to the config's directory)",
-      );
-    }
+    const bytes = await readImportFile(path);
     try {
       return this.#write(() =>
-        importText(this.#sql, text, {
+        importText(this.#sql, bytes, {
+          file: path,
           format,
           at: this.#time(),
           onlyNew: options?.only_new === true,

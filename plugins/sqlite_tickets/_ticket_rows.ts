@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Ticket, TicketNote } from "../../plugin.ts";
+import type { Ticket, TicketNote } from "@otai/cli/plugin";
 import type { Statements } from "./_statements.ts";
 
 /** A row of the `tickets` table. */

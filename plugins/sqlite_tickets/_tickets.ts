@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { defineService, type PipeContext, type ServiceDefinition } from "../../plugin.ts";
+import { defineService, type PipeContext, type ServiceDefinition } from "@otai/cli/plugin";
 import { TicketStore } from "./_store.ts";
 
 /**

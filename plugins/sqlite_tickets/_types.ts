@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Ticket, TicketChanges, TicketNote, TicketSearch } from "../../plugin.ts";
+import type { Ticket, TicketChanges, TicketNote, TicketSearch } from "@otai/cli/plugin";
 import type { RevertCounts } from "./_revert_rows.ts";
 
 /** A `search()` query: the {@linkcode TicketSearch} filters, plus `unprocessed`. */

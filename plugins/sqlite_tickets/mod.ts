@@ -7,7 +7,7 @@
  *
  * ```yaml
  * plugins:
- *   - from: ./plugins/sqlite_tickets/mod.ts
+ *   - from: jsr:@otai/sqlite-tickets@^1.0
  *     permissions: { read: ["./data"], write: ["./data"] }
  * services:
  *   - { id: tickets, use: "sqlite-tickets:Tickets", params: { path: ./data/tickets.db } }
@@ -35,7 +35,7 @@
  *
  * @module
  */
-import { definePlugin, type PluginManifest, type ServiceDefinition } from "../../plugin.ts";
+import { definePlugin, type PluginManifest, type ServiceDefinition } from "@otai/cli/plugin";
 import { historyPipe } from "./_history.ts";
 import { importPipe } from "./_import.ts";
 import { revertPipe } from "./_revert.ts";
@@ -47,7 +47,7 @@ export type {
   TicketNote,
   TicketSearch,
   TicketSystem,
-} from "../../plugin.ts";
+} from "@otai/cli/plugin";
 export type { ImportFormat } from "./_records.ts";
 export type { RevertCounts } from "./_revert_rows.ts";
 export type { ImportResult } from "./_import_text.ts";

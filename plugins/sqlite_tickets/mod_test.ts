@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { testPipe, testService } from "../../testing.ts";
+import { testPipe, testService } from "@otai/cli/testing";
 import plugin from "./mod.ts";
 import { tempStore } from "./_testing.ts";
 
