@@ -70,6 +70,22 @@ Deno.test("the main job runs as published: jsr:@otai/cli with every plugin from 
       strictEqual(out.code, 0, new TextDecoder().decode(out.stderr));
       match(stdout, /Triage summary\n {4}new tickets seeded: +240\n {4}tickets triaged: +240/);
     });
+    await t.step("deno install -g -A -n otai jsr:@otai/cli makes an otai command", async () => {
+      const env = { JSR_URL: registry.url, NO_COLOR: "1" };
+      const install = await new Deno.Command(Deno.execPath(), {
+        args: ["install", "-g", "-A", "-n", "otai", "--root", `${dir}/tools`, "jsr:@otai/cli@^0.1"],
+        cwd: dir,
+        env,
+      }).output();
+      strictEqual(install.code, 0, new TextDecoder().decode(install.stderr));
+      const out = await new Deno.Command(`${dir}/tools/bin/otai`, {
+        args: ["check", "config.yml"],
+        cwd: dir,
+        env: { ...env, PATH: `${Deno.execPath().replace(/\/[^/]*$/, "")}:${Deno.env.get("PATH")}` },
+      }).output();
+      strictEqual(out.code, 0, new TextDecoder().decode(out.stderr));
+      match(new TextDecoder().decode(out.stdout), /^config\.yml: ok\n/);
+    });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
