@@ -5,6 +5,7 @@ import type { PluginSource } from "../core/registry.ts";
 import { sourceOptions } from "../loader/source/source_options.ts";
 import { type Lockfile, lockPathFor, writeLockfile } from "../loader/source/lockfile.ts";
 import { resolveSource } from "../loader/source/resolve_source.ts";
+import { jsrName } from "../loader/source/jsr.ts";
 
 /** One remote plugin as `otai lock` or `otai fetch` handled it. */
 export interface FetchedPlugin {
@@ -16,6 +17,8 @@ export interface FetchedPlugin {
   modules: number;
   /** Bytes in its graph. */
   bytes: number;
+  /** Each module's content hash by its identity (for otai.lock). */
+  hashes: Record<string, string>;
 }
 
 /** Options for {@linkcode fetchConfigPlugins}. */
@@ -56,6 +59,7 @@ export async function fetchConfigPlugins(
         from: entry.from,
         source: r.source,
         modules: r.graph?.modules.length ?? 0,
+        hashes: r.graph?.moduleHashes ?? {},
         bytes: r.graph?.totalBytes ?? 0,
       };
     } catch (e) {
@@ -76,7 +80,9 @@ export async function fetchConfigPlugins(
     lock.plugins[p.from] = {
       resolved: p.source.resolved ?? p.from,
       ...(p.source.version ? { version: p.source.version } : {}),
+      ...(p.from.startsWith("jsr:") ? { package: jsrName(p.from) } : {}),
       integrity: p.source.integrity!,
+      modules: p.hashes,
     };
   }
   const lockFile = lockPathFor(loaded.baseUrl);

@@ -57,8 +57,12 @@ export function serveFiles(
 ): { url: string; requests: string[] } & AsyncDisposable {
   const requests: string[] = [];
   const hanging = new Set<() => void>();
+  // Under a path of its own: Deno caches remote modules by URL, and a port is reused by later
+  // servers, so a URL of an earlier test must never name a file of this one.
+  const base = `/s${crypto.randomUUID().slice(0, 8)}`;
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
-    const path = new URL(req.url).pathname;
+    const full = new URL(req.url).pathname;
+    const path = full.startsWith(`${base}/`) ? full.slice(base.length) : `(outside)${full}`;
     requests.push(path);
     const f = files[path];
     if (f === undefined) return new Response("not found", { status: 404 });
@@ -80,7 +84,7 @@ export function serveFiles(
     });
   });
   return {
-    url: `http://127.0.0.1:${server.addr.port}`,
+    url: `http://127.0.0.1:${server.addr.port}${base}`,
     requests,
     [Symbol.asyncDispose]: async () => {
       for (const done of hanging) done();

@@ -277,3 +277,42 @@ orchestrator:
   match(r.stdout, /plugins\[2\] .*: disabled/);
   notStrictEqual(r.stdout.indexOf("integrity: sha256-"), -1);
 });
+
+Deno.test("otai.lock pins content: the same package from another registry matches, a changed module is named", async (t) => {
+  const pkg = { name: "@acme/pinned", version: "1.0.0", files: pluginFiles("1.0.0") };
+  await using first = await serveJsrRegistry([pkg]);
+  await using cfg = await tempConfig(config("jsr:@acme/pinned@^1"));
+  const locked = await runRemoteCli(["lock", cfg.file], {
+    cwd: cfg.dir,
+    env: { JSR_URL: first.url },
+  });
+  strictEqual(locked.code, 0, locked.stderr);
+  const lock = JSON.parse(await Deno.readTextFile(`${cfg.dir}/otai.lock`));
+  const entry = lock.plugins["jsr:@acme/pinned@^1"];
+  strictEqual(entry.package, "@acme/pinned");
+  match(entry.modules["jsr:@acme/pinned@1.0.0/lib/tag.ts"], /^sha256-[0-9a-f]{64}$/);
+  ok(!JSON.stringify(lock).includes("127.0.0.1"), "no host or port in the lock");
+  await first.close();
+  await t.step("a mirror on another port serving the same files", async () => {
+    await using mirror = await serveJsrRegistry([pkg]);
+    const r = await runRemoteCli(["run", cfg.file, "--json"], {
+      cwd: cfg.dir,
+      env: { JSR_URL: mirror.url },
+    });
+    strictEqual(r.code, 0, r.stderr);
+    deepStrictEqual(hi(r.stdout), { hi: "remote 1.0.0" });
+  });
+  await t.step("a registry serving other code under the same version", async () => {
+    const files = {
+      ...pkg.files,
+      "/lib/tag.ts": `export function tag(v: string) { return "evil " + v; }\n`,
+    };
+    await using other = await serveJsrRegistry([{ ...pkg, files }]);
+    const r = await runRemoteCli(["run", cfg.file], { cwd: cfg.dir, env: { JSR_URL: other.url } });
+    strictEqual(r.code, 2, r.stderr);
+    match(
+      r.stderr,
+      /its code changed since otai\.lock was written \(jsr:@acme\/pinned@1\.0\.0\/lib\/tag\.ts changed\)/,
+    );
+  });
+});

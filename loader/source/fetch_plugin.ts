@@ -1,8 +1,8 @@
-import { createHash } from "node:crypto";
 import { meaningfulLines } from "../deno_stderr.ts";
 import { FetchError } from "./fetch_error.ts";
 import { jsrName } from "./jsr.ts";
-import { CODE_TYPES, readCached } from "./_cached_module.ts";
+import { CODE_TYPES } from "./_cached_module.ts";
+import { type HashedGraph, integrityOf, legacyIntegrity, moduleHashes } from "./_module_hashes.ts";
 import { explain, reloadTarget, servedType, wrongType } from "./_explain_fetch.ts";
 import { VettedCache } from "../_vetted_cache.ts";
 import { dirname, join } from "node:path";
@@ -17,8 +17,12 @@ export interface PluginGraph {
   resolvedUrl: string;
   /** For a `jsr:` plugin: the exact version it resolved to. */
   jsrVersion?: string;
-  /** `sha256-<hex>` over every module of the graph (specifier and content). */
+  /** `sha256-<hex>` over what identifies its code (see {@linkcode moduleHashes}). */
   integrity: string;
+  /** Each module's content hash by its identity (path inside its package, or URL). */
+  moduleHashes: Record<string, string>;
+  /** The hash an older otai computed (module URLs and contents), still accepted when pinned. */
+  legacyIntegrity: string;
   /** Every module of the graph. */
   modules: GraphModule[];
   /** Its npm packages, as `name id`. */
@@ -149,10 +153,14 @@ async function vet(specifier: string, options: FetchOptions): Promise<PluginGrap
     ),
   }));
   const npmPackages = Object.entries(info.npmPackages ?? {}).map(([name, id]) => `${name} ${id}`);
+  const hashed = { modules: graphModules, npmPackages, resolvedUrl };
+  const hashes = await moduleHashes(specifier, hashed);
   const graph: PluginGraph = {
     specifier,
     resolvedUrl,
-    integrity: await graphIntegrity(specifier, { modules: graphModules, npmPackages }),
+    integrity: integrityOf(hashes),
+    moduleHashes: hashes,
+    legacyIntegrity: await legacyIntegrity(specifier, hashed),
     modules: graphModules,
     npmPackages,
     redirects,
@@ -230,27 +238,13 @@ async function denoInfo(specifier: string, options: FetchOptions): Promise<DenoI
 }
 
 /**
- * `sha256-<hex>` over every module of a graph (its URL and content, read from disk) and its npm
- * packages.
+ * `sha256-<hex>` over what identifies a graph's code (see `_module_hashes.ts`): each module's
+ * content by its path inside its package or below the plugin's root, and its npm packages.
  *
  * @throws {FetchError} When a cached module was served as something other than code.
  */
-export async function graphIntegrity(
-  specifier: string,
-  graph: { modules: readonly GraphModule[]; npmPackages: readonly string[] },
-): Promise<string> {
-  const lines: string[] = [];
-  for (const m of graph.modules) {
-    if (!m.local) continue;
-    const { content, contentType } = readCached(await Deno.readFile(m.local));
-    if (contentType && !CODE_TYPES.test(contentType)) {
-      throw new FetchError(wrongType(specifier, m.specifier, contentType));
-    }
-    lines.push(`${m.specifier} ${sha256Hex(content)}`);
-  }
-  for (const p of graph.npmPackages) lines.push(`npm ${p}`);
-  lines.sort();
-  return `sha256-${sha256Hex(lines.join("\n"))}`;
+export async function graphIntegrity(specifier: string, graph: HashedGraph): Promise<string> {
+  return integrityOf(await moduleHashes(specifier, graph));
 }
 
 /** Where a specifier ends up after the redirects Deno followed. */
@@ -258,8 +252,4 @@ function follow(redirects: Record<string, string>, specifier: string): string {
   let url = specifier;
   for (let i = 0; i < 20 && redirects[url]; i++) url = redirects[url]!;
   return url;
-}
-
-function sha256Hex(data: string | Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
 }

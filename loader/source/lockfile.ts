@@ -4,8 +4,17 @@ export interface LockEntry {
   resolved: string;
   /** The exact version of a `jsr:` plugin. */
   version?: string;
-  /** `sha256-<hex>` of its whole module graph. */
+  /** The JSR package it is (`@scope/name`), for a `jsr:` plugin. */
+  package?: string;
+  /** `sha256-<hex>` over what identifies its code (see `modules`). */
   integrity: string;
+  /**
+   * Each module's `sha256-<hex>` by its path inside its package (`jsr:@scope/name@1.2.3/mod.ts`)
+   * or below the plugin's root (`./mod.ts`), else its URL; npm packages as `npm <name> <id>`.
+   * The same code served from another host or port matches; a refusal names what changed.
+   * Absent in locks written by an older otai (then `integrity` is checked alone).
+   */
+  modules?: Record<string, string>;
 }
 
 /** The contents of `otai.lock`: exact versions and hashes of remote plugins, by `from:`. */

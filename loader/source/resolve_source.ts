@@ -6,6 +6,7 @@ import type { PluginSource } from "../../core/registry.ts";
 import { type FetchOptions, fetchPluginGraph, type PluginGraph } from "./fetch_plugin.ts";
 import { exactJsrSpecifier, resolveJsrRange } from "./jsr.ts";
 import { workspaceModule } from "./_workspace.ts";
+import { describeChanges } from "./_module_hashes.ts";
 import type { LockEntry, Lockfile } from "./lockfile.ts";
 
 /** Options for resolving remote plugins. */
@@ -147,20 +148,23 @@ function checkIntegrity(
   pinned: string | undefined,
   locked: LockEntry | undefined,
 ): void {
-  if (pinned && pinned !== graph.integrity) {
+  if (pinned && pinned !== graph.integrity && pinned !== graph.legacyIntegrity) {
     throw new Error(
       `Cannot load plugin "${from}": its code does not match the integrity pinned in the config ` +
         `(expected ${pinned}, got ${graph.integrity}); review the new code, then ` +
         "update integrity:",
     );
   }
-  if (locked && locked.integrity !== graph.integrity) {
-    throw new Error(
-      `Cannot load plugin "${from}": its code changed since otai.lock was written ` +
-        `(locked ${locked.resolved} ${locked.integrity}, now ${graph.integrity}); review the ` +
-        'change, then run "otai lock <config>" to accept it',
-    );
-  }
+  if (!locked || locked.integrity === graph.integrity) return;
+  if (!locked.modules && locked.integrity === graph.legacyIntegrity) return;
+  const what = locked.modules
+    ? describeChanges(locked.modules, graph.moduleHashes)
+    : `locked ${locked.integrity}, now ${graph.integrity}`;
+  throw new Error(
+    `Cannot load plugin "${from}": its code changed since otai.lock was written ` +
+      `(${what || `locked ${locked.integrity}, now ${graph.integrity}`}); review the ` +
+      'change, then run "otai lock <config>" to accept it',
+  );
 }
 
 /** The hosts a vetted graph's remote modules come from: what its code needs to be imported. */
