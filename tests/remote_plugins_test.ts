@@ -316,3 +316,42 @@ Deno.test("otai.lock pins content: the same package from another registry matche
     );
   });
 });
+
+Deno.test("a private plugin server that needs a token: DENO_AUTH_TOKENS, never shown", async (t) => {
+  const TOKEN = "tok-Private-Plugin-5150";
+  const files = pluginFiles("1.0.0");
+  const seen: (string | null)[] = [];
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    seen.push(req.headers.get("authorization"));
+    if (req.headers.get("authorization") !== `Bearer ${TOKEN}`) {
+      return new Response("token required", { status: 401 });
+    }
+    const body = (files as Record<string, string>)[new URL(req.url).pathname.replace(/^\/\w+/, "")];
+    return body === undefined
+      ? new Response("not found", { status: 404 })
+      : new Response(body, { headers: { "content-type": "application/typescript" } });
+  });
+  const host = `127.0.0.1:${server.addr.port}`;
+  // A path of its own, so that no earlier test's cached module answers for it.
+  const from = `http://${host}/p${crypto.randomUUID().slice(0, 8)}/mod.ts`;
+  await using cfg = await tempConfig(config(from));
+  await t.step("without the token: refused, and the message says what to set", async () => {
+    const r = await runRemoteCli(["check", cfg.file], { cwd: cfg.dir });
+    strictEqual(r.code, 2, r.stderr);
+    match(r.stderr, /401/);
+    match(r.stderr, /DENO_AUTH_TOKENS/);
+  });
+  await t.step("with it: loads, runs and locks, and the token appears nowhere", async () => {
+    const env = { DENO_AUTH_TOKENS: `${TOKEN}@${host}` };
+    const outputs: string[] = [];
+    for (const args of [["run", cfg.file, "--json"], ["lock", cfg.file], ["fetch", cfg.file]]) {
+      const r = await runRemoteCli([...args, "--log-level", "debug"], { cwd: cfg.dir, env });
+      strictEqual(r.code, 0, r.stderr);
+      outputs.push(r.stdout, r.stderr);
+    }
+    deepStrictEqual(hi(outputs[0]!), { hi: "remote 1.0.0" });
+    outputs.push(await Deno.readTextFile(`${cfg.dir}/otai.lock`));
+    ok(outputs.every((o) => !o.includes(TOKEN)), "the token is in no output and not in the lock");
+    ok(seen.includes(`Bearer ${TOKEN}`));
+  });
+});

@@ -45,6 +45,12 @@ export function explain(specifier: string, error: string, offline: boolean): str
     }); the package may have been tampered with; do not use it until its publisher ` +
       "explains the change";
   }
+  if (/\b(401|403)\b|Unauthorized|Forbidden/i.test(error)) {
+    const host = /^https?:/.test(specifier) ? new URL(specifier).host : "<registry host>";
+    return `${what}: its server refused access (${oneLine(error)}); a private plugin server ` +
+      `needs a token: set DENO_AUTH_TOKENS=<token>@${host} in otai's environment (never in ` +
+      "the config; a private npm registry reads its token from .npmrc)";
+  }
   if (/Module not found|404|not found/i.test(error)) {
     return `${what}: ${oneLine(error)}; check the URL, package name and version`;
   }
