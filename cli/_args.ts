@@ -8,9 +8,9 @@ export type Modes = { offline: boolean; frozen: boolean };
 export interface CommandLine {
   /** `run`, `check`, `lock`, `fetch` or `plugins`. */
   command: string;
-  /** For `plugins`: `list` or `info`. */
+  /** For `plugins`: `list`, `info` or `search`. */
   sub?: string;
-  /** The config file, or for `plugins info` the specifier. */
+  /** The config file; for `plugins info` the specifier, for `plugins search` the words. */
   target: string;
   /** Print JSON on stdout. */
   json: boolean;
@@ -61,14 +61,19 @@ export function parseCommandLine(
   let sub: string | undefined;
   if (command === "plugins") {
     sub = rest.shift();
-    if (sub !== "list" && sub !== "info") {
-      return { usage: 'use "otai plugins list" or "otai plugins info"' };
+    if (sub !== "list" && sub !== "info" && sub !== "search") {
+      return { usage: 'use "otai plugins list", "otai plugins info" or "otai plugins search"' };
     }
+    if (sub === "search" && rest.length) rest = [rest.join(" ")];
   }
   const target = rest[0];
   if (!target || rest.length > 1) {
     return {
-      usage: sub === "info" ? "give exactly one plugin specifier" : "give exactly one config file",
+      usage: sub === "info"
+        ? "give exactly one plugin specifier"
+        : sub === "search"
+        ? "give the words to search for"
+        : "give exactly one config file",
     };
   }
   const level = values["log-level"] ?? (values.json ? "warning" : "info");

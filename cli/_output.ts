@@ -159,7 +159,8 @@ export function pluginListText(statuses: PluginStatus[], running?: StatusFile): 
   return lines.join("\n") + "\n";
 }
 
-function describePermissions(perms: unknown): string {
+/** Permissions as one line: `net: a, b; read: all`, or `none`. */
+export function describePermissions(perms: unknown): string {
   const p = (perms ?? {}) as Record<string, unknown>;
   const granted = PERMISSION_NAMES.filter((n) => p[n] !== undefined && p[n] !== false).map((n) =>
     p[n] === true ? `${n}: all` : `${n}: ${(p[n] as string[]).join(", ")}`

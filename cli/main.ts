@@ -8,7 +8,7 @@ import { type CommandLine, parseCommandLine } from "./_args.ts";
 import { print, secrets, usage } from "./_io.ts";
 import { check } from "./check_command.ts";
 import { run } from "./run_command.ts";
-import { fetchPlugins, pluginInfo, pluginList } from "./plugins_command.ts";
+import { fetchPlugins, pluginInfo, pluginList, pluginSearch } from "./plugins_command.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
 const HELP = `otai ${denoJson.version}: ticket automation with sandboxed plugins
@@ -20,6 +20,7 @@ Usage:
   otai fetch <config.yml>             fetch remote plugins into the cache (for offline hosts)
   otai plugins list <config.yml>      each plugin: status, effective permissions, source
   otai plugins info <specifier>       a plugin's manifest, fetched without granting it anything
+  otai plugins search <words>         JSR packages matching the words, with the permissions each requests
   otai --help | --version
 
 Options:
@@ -62,7 +63,7 @@ export async function main(args: string[]): Promise<number> {
  * from a URL holding a token) shows them.
  */
 async function usesWorkers(line: CommandLine): Promise<boolean> {
-  if (line.sub === "info") return false;
+  if (line.sub === "info" || line.sub === "search") return false;
   try {
     const config = await loadConfig(line.target);
     secrets.addAll(config.secrets);
@@ -82,6 +83,8 @@ function dispatch({ command, sub, target, json, modes }: CommandLine): Promise<n
     case "plugins":
       return sub === "info"
         ? pluginInfo(target, json, modes.offline)
+        : sub === "search"
+        ? pluginSearch(target, json, modes.offline)
         : pluginList(target, json, modes);
     default:
       return run(target, json, modes);

@@ -1,8 +1,9 @@
 import { escapeControl } from "./_text.ts";
-import { pluginInfoText, pluginListText } from "./_output.ts";
+import { describePermissions, pluginInfoText, pluginListText } from "./_output.ts";
 import { readStatus } from "./_status_file.ts";
 import { fetchConfigPlugins } from "./lock_config.ts";
 import { inspectPlugin } from "./inspect_plugin.ts";
+import { searchPlugins } from "./search_plugins.ts";
 import { listPlugins } from "./list_plugins.ts";
 import { print, secrets } from "./_io.ts";
 import type { Modes } from "./_args.ts";
@@ -64,4 +65,31 @@ export async function pluginList(file: string, json: boolean, modes: Modes): Pro
   const text = pluginListText(secrets.redactValue(statuses), readStatus(file));
   print(escapeControl(secrets.redactText(text), { lines: true }), 0);
   return failed ? 2 : 0;
+}
+
+/**
+ * `otai plugins search`: packages on JSR matching the words, each with the permissions its
+ * latest version requests.
+ *
+ * @returns 0 (also when nothing matched).
+ */
+export async function pluginSearch(
+  words: string,
+  json: boolean,
+  offline: boolean,
+): Promise<number> {
+  const hits = await searchPlugins(words, { offline });
+  if (json) return print(JSON.stringify(hits, null, 2) + "\n", 0);
+  if (!hits.length) return print(`no package on JSR matches "${escapeControl(words)}"\n`, 0);
+  const lines = hits.map((h) => {
+    const what = h.permissions
+      ? `requests: ${describePermissions(h.permissions)}`
+      : `(${h.problem ?? "not an otai plugin"})`;
+    return [
+      `${h.name}@${h.version}${h.description ? `: ${h.description}` : ""}`,
+      `  ${what}`,
+      `  try:      otai plugins info jsr:${h.name}@${h.version}`,
+    ].map((l) => escapeControl(l)).join("\n");
+  });
+  return print(lines.join("\n") + "\n", 0);
 }

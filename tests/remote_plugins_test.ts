@@ -355,3 +355,53 @@ Deno.test("a private plugin server that needs a token: DENO_AUTH_TOKENS, never s
     ok(seen.includes(`Bearer ${TOKEN}`));
   });
 });
+
+Deno.test("otai plugins search lists JSR packages with the permissions each requests", async () => {
+  await using registry = await serveJsrRegistry([
+    {
+      name: "@acme/hello",
+      version: "1.2.0",
+      files: pluginFiles("1.2.0", ' net: ["api.acme.example"] '),
+    },
+    { name: "@acme/helpers", version: "0.3.0", files: { "/mod.ts": "export const x = 1;\n" } },
+  ]);
+  const queries: string[] = [];
+  const catalog = [
+    { scope: "acme", name: "hello", description: "Says hello\u001b[31m", latestVersion: "1.2.0" },
+    { scope: "acme", name: "helpers", description: "Not a plugin", latestVersion: "0.3.0" },
+  ];
+  await using api = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    const url = new URL(req.url);
+    if (url.pathname !== "/packages") return new Response("not found", { status: 404 });
+    const query = url.searchParams.get("query") ?? "";
+    queries.push(query);
+    const words = query.split(" ");
+    const items = catalog.filter((p) =>
+      words.every((w) => `${p.name} ${p.description}`.includes(w))
+    );
+    return Response.json({ items, total: items.length });
+  });
+  const env = { JSR_URL: registry.url, OTAI_JSR_API: `http://127.0.0.1:${api.addr.port}/` };
+  const cwd = await Deno.makeTempDir();
+  try {
+    const r = await runRemoteCli(["plugins", "search", "hel"], { cwd, env });
+    strictEqual(r.code, 0, r.stderr);
+    deepStrictEqual(queries, ["hel"]);
+    match(
+      r.stdout,
+      /^@acme\/hello@1\.2\.0: Says hello\\x1b\[31m\n {2}requests: net: api\.acme\.example\n/,
+    );
+    match(r.stdout, /@acme\/helpers@0\.3\.0: Not a plugin\n {2}\(the module has no default export/);
+    const none = await runRemoteCli(["plugins", "search", "nothing", "here"], { cwd, env });
+    strictEqual(none.code, 0, none.stderr);
+    match(none.stdout, /no package on JSR matches "nothing here"/);
+    const down = await runRemoteCli(["plugins", "search", "x"], {
+      cwd,
+      env: { ...env, OTAI_JSR_API: "http://127.0.0.1:9/" },
+    });
+    strictEqual(down.code, 1);
+    match(down.stderr, /cannot search http:\/\/127\.0\.0\.1:9\/: .*set OTAI_JSR_API/);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
