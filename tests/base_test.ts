@@ -196,7 +196,7 @@ orchestrator:
 ${run}`;
 }
 
-Deno.test("base pipes update OTOBO tickets through update() and addNote()", async (t) => {
+Deno.test("base pipes update OTOBO tickets through apply(), marks kept in OTOBO", async (t) => {
   await using emu = await startOtoboEmulator({ users: [{ login: "otai", password: PASSWORD }] });
   await using cfg = await tempConfig(otoboConfig(
     emu,
@@ -215,14 +215,17 @@ Deno.test("base pipes update OTOBO tickets through update() and addNote()", asyn
           use: base:UpdateTicket
           injects: { tickets: otobo }
           params: { id: "9", changes: { priority: "5 very high" }, mark: triage }
-          continue_on_error: true
         - id: batch
           use: base:UpdateTickets
           injects: { tickets: otobo }
           params:
             updates:
               - { id: "9", note: { body: "Checked." } }
-              - { id: "9", mark: triage }
+              - { id: "9", note: { body: "Twice?" }, mark: triage }
+        - id: unprocessed
+          use: base:FetchTickets
+          injects: { tickets: otobo }
+          params: { queue: Billing, state: new, unprocessed: triage, limit: 5 }
         - { id: note, use: base:AddNote, injects: { tickets: otobo }, params: { id: 3, body: "Refund sent." } }
 `,
   ));
@@ -238,7 +241,7 @@ Deno.test("base pipes update OTOBO tickets through update() and addNote()", asyn
   await t.step("FetchTickets searches OTOBO", () => {
     deepStrictEqual(ids(stepOf(results, "fetch").data), ["3", "9"]);
   });
-  await t.step("UpdateTicket without a mark changed OTOBO's store", () => {
+  await t.step("UpdateTicket without a mark changed OTOBO's store in one TicketUpdate", () => {
     deepStrictEqual(stepOf(results, "update").data, { id: "3", applied: true });
     const stored = emu.tickets.get(3)!;
     deepStrictEqual([stored.Queue, stored.State], ["Misc", "open"]);
@@ -249,20 +252,18 @@ Deno.test("base pipes update OTOBO tickets through update() and addNote()", asyn
       ["Note", "Refund sent.", 0],
     ]);
   });
-  await t.step("UpdateTicket with a mark fails clearly and changes nothing", () => {
-    const s = stepOf(results, "marked");
-    strictEqual(s.status, "failed");
-    strictEqual(
-      s.error,
-      'Cannot update ticket "9": this ticket system cannot mark tickets as processed; drop ' +
-        "mark: or use a ticket system that supports apply",
-    );
-    strictEqual(emu.tickets.get(9)!.Priority, "3 normal");
+  await t.step("UpdateTicket with a mark marks the ticket in OTOBO", () => {
+    deepStrictEqual(stepOf(results, "marked").data, { id: "9", applied: true });
+    const stored = emu.tickets.get(9)!;
+    deepStrictEqual([stored.Priority, stored.DynamicField.OtaiMarks], ["5 very high", "triage"]);
   });
-  await t.step("UpdateTickets goes on past the ticket it cannot mark", () => {
-    const data = stepOf(results, "batch").data as { applied: number; failed: number };
-    deepStrictEqual([data.applied, data.failed], [1, 1]);
-    strictEqual(emu.tickets.get(9)!.Articles.at(-1)!.Body, "Checked.");
+  await t.step("UpdateTickets leaves a marked ticket alone", () => {
+    const data = stepOf(results, "batch").data as { applied: number; unchanged: number };
+    deepStrictEqual([data.applied, data.unchanged], [1, 1]);
+    deepStrictEqual(emu.tickets.get(9)!.Articles.map((a) => a.Body).slice(-1), ["Checked."]);
+  });
+  await t.step("FetchTickets with unprocessed skips the marked ticket", () => {
+    deepStrictEqual(ids(stepOf(results, "unprocessed").data), []);
   });
   await t.step("the password never reaches the results", () => {
     ok(!JSON.stringify(results).includes(PASSWORD));

@@ -111,7 +111,7 @@ orchestrator:
   }).spawn();
   try {
     let status = "";
-    for (let i = 0; i < 100 && !status.includes('"quarantined"'); i++) {
+    for (let i = 0; i < 1200 && !status.includes('"quarantined"'); i++) {
       await new Promise((r) => setTimeout(r, 100));
       status = await Deno.readTextFile(`${cfg.dir}/otai.status.json`).catch(() => "");
     }

@@ -84,6 +84,9 @@ Deno.test("otobo-znuny searches, gets, updates and notes tickets from its sandbo
     deepStrictEqual(stepOf(results, "ping").data, { ok: true, user: "otai", session: false });
     const data = stepOf(results, "search").data as { tickets: { id: string }[]; count: number };
     deepStrictEqual(data.tickets.map((x) => x.id), ["3", "9"]);
+    // Ping and Search use the stock web service's search route: GET /Ticket with a query.
+    const searches = emu.requests.log.filter((r) => r.operation === "TicketSearch");
+    deepStrictEqual(searches.map((r) => `${r.method} ${r.route}`), ["GET /Ticket", "GET /Ticket"]);
   });
   await t.step("get() returns the unified ticket; null for an unknown id", () => {
     const ticket = (stepOf(results, "get").data as { value: Record<string, unknown> }).value;

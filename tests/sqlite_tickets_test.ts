@@ -230,7 +230,8 @@ orchestrator:
   const killed = otai(triage);
   let exited = false;
   const status = killed.status.finally(() => exited = true);
-  const deadline = Date.now() + 60_000;
+  // Bounded against a hang only: a busy machine may take long to get there.
+  const deadline = Date.now() + 300_000;
   let seen = 0;
   while (seen < 200 && !exited && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 20));

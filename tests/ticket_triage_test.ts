@@ -53,7 +53,11 @@ async function startAndWait(
     stderr: output,
     env: { NO_COLOR: "1" },
   }).spawn();
-  for (let i = 0, seen = 0; i < 600 && seen < marked; i++) {
+  // Until the run has got that far or has ended: on a busy machine that may take long, so the
+  // bound (5 minutes) is only against a hang.
+  let ended = false;
+  child.status.then(() => (ended = true));
+  for (let i = 0, seen = 0; i < 6000 && seen < marked && !ended; i++) {
     await new Promise((r) => setTimeout(r, 50));
     try {
       seen = counts(db).marked;

@@ -78,24 +78,7 @@ export function parseConfigYaml(
     }
     return locate(path);
   };
-  let data: unknown;
-  if (readable) {
-    try {
-      data = doc.toJS({ maxAliasCount: MAX_ALIASES });
-    } catch (e) {
-      problem(
-        0,
-        `cannot read the config: ${(e as Error).message}; ` +
-          "use fewer YAML aliases (*name) or write the values out",
-      );
-    }
-    // Aliases can nest what each place alone does not.
-    const deep = data === undefined ? undefined : tooDeepAt(data, MAX_DEPTH);
-    if (deep) {
-      diagnostics.push({ ...locate(deep), path: deep.join("."), message: tooDeepMessage() });
-      data = undefined;
-    }
-  }
+  const data = readable ? toData(doc, locate, problem, diagnostics) : undefined;
   return { data, secrets, diagnostics, locate, locateKey };
 }
 
@@ -131,6 +114,33 @@ function substituteEnv(
       node.value = whole && node.type === "PLAIN" ? plainScalar(replaced) : replaced;
     },
   });
+}
+
+/**
+ * The document as plain data, within the alias count and the nesting limit (aliases can nest
+ * what each place alone does not); undefined, with a diagnostic, when it is not.
+ */
+function toData(
+  doc: Document,
+  locate: (path: ConfigPath) => SourceLocation,
+  problem: (offset: number, message: string) => void,
+  diagnostics: Diagnostic[],
+): unknown {
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES });
+  } catch (e) {
+    problem(
+      0,
+      `cannot read the config: ${(e as Error).message}; ` +
+        "use fewer YAML aliases (*name) or write the values out",
+    );
+    return undefined;
+  }
+  const deep = tooDeepAt(data, MAX_DEPTH);
+  if (!deep) return data;
+  diagnostics.push({ ...locate(deep), path: deep.join("."), message: tooDeepMessage() });
+  return undefined;
 }
 
 /** yaml's words for a parse error, in a config's terms. */

@@ -89,16 +89,21 @@ export async function runForEach(
   };
   await Promise.all(Array.from({ length: Math.min(step.concurrency, items.length) }, lane));
   progress(true);
-  const notStarted = items.length - (data.succeeded + data.failed + data.skipped);
+  return loopOutcome(data, items.length);
+}
+
+/** A loop's step state from its counts: failed when an item failed or never started. */
+function loopOutcome(data: LoopData, total: number): StepState {
+  const notStarted = total - (data.succeeded + data.failed + data.skipped);
   if (notStarted > 0) {
     return {
       status: "failed",
       data: { ...data, not_started: notStarted },
-      error: `stopped before ${notStarted} of ${items.length} items started`,
+      error: `stopped before ${notStarted} of ${total} items started`,
     };
   }
   if (data.failed) {
-    return { status: "failed", data, error: `${data.failed} of ${items.length} items failed` };
+    return { status: "failed", data, error: `${data.failed} of ${total} items failed` };
   }
   return { status: "succeeded", data };
 }

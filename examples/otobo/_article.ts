@@ -7,18 +7,24 @@
  */
 import { type Data, fail, type OperationResult } from "./_data.ts";
 import { splitContentType } from "./_get.ts";
-import { CHANNELS, type EmulatorUser, type Store, type StoredTicket } from "./_store.ts";
+import { CHANNELS } from "./_catalog.ts";
+import type { EmulatorUser, Store, StoredTicket } from "./_store.ts";
 
 const SENDER_TYPES = ["agent", "system", "customer"];
 
 /**
  * The Article checks of `_CheckArticle`, after the defaults TicketUpdate fills in (they are
- * filled into `article`).
+ * filled into `article`). Only the channels Email, Internal and Phone are accepted (`Chat` is
+ * registered but refused); with NeedAccountedTime a note needs a TimeUnit.
  *
  * @param article The request's Article, trimmed.
+ * @param options Whether SysConfig requires accounted time.
  * @returns The error TicketUpdate answers, or undefined when the article is fine.
  */
-export function checkArticle(article: Data): OperationResult | undefined {
+export function checkArticle(
+  article: Data,
+  options: { needAccountedTime: boolean },
+): OperationResult | undefined {
   const missing = (what: string) =>
     fail("TicketUpdate.MissingParameter", `TicketUpdate: Article->${what} parameter is missing!`);
   if (!article.CommunicationChannelID && !article.CommunicationChannel) {
@@ -35,7 +41,9 @@ export function checkArticle(article: Data): OperationResult | undefined {
   }
   if (!article.Subject) return missing("Subject");
   if (!article.Body) return missing("Body");
-  if (!CHANNELS.includes(String(article.CommunicationChannel))) {
+  // ValidateArticleCommunicationChannel: a registered channel named Email, Internal or Phone.
+  const channel = String(article.CommunicationChannel);
+  if (!CHANNELS.includes(channel) || !["Email", "Internal", "Phone"].includes(channel)) {
     return fail(
       "TicketUpdate.InvalidParameter",
       "TicketUpdate: Article->CommunicationChannel or Article->CommunicationChannelID parameter" +
@@ -71,6 +79,33 @@ export function checkArticle(article: Data): OperationResult | undefined {
       );
     }
   }
+  return checkAccounting(article, options);
+}
+
+/** TimeUnit (required by NeedAccountedTime, a decimal number) and NoAgentNotify (1 or unset). */
+function checkAccounting(
+  article: Data,
+  options: { needAccountedTime: boolean },
+): OperationResult | undefined {
+  const unit = article.TimeUnit;
+  if (options.needAccountedTime && (unit === undefined || unit === null || unit === "")) {
+    return fail(
+      "TicketUpdate.MissingParameter",
+      "TicketUpdate: Article->TimeUnit is required by sysconfig option!",
+    );
+  }
+  if (unit && !/^\d+([.,]\d+)?$/.test(String(unit))) {
+    return fail(
+      "TicketUpdate.InvalidParameter",
+      "TicketUpdate: Article->TimeUnit parameter is invalid!",
+    );
+  }
+  if (article.NoAgentNotify && String(article.NoAgentNotify) !== "1") {
+    return fail(
+      "TicketUpdate.InvalidParameter",
+      "TicketUpdate: Article->NoAgent parameter is invalid!",
+    );
+  }
   return undefined;
 }
 
@@ -103,6 +138,11 @@ export function addArticle(
       ? String(article.ContentType)
       : `${article.MimeType}; charset=${article.Charset}`,
     CreateTime: now,
+    TimeUnit: Number(String(article.TimeUnit ?? 0).replace(",", ".")) || 0,
   });
+  // ArticleCreate notifies the ticket's agents unless the request says NoAgentNotify.
+  if (!article.NoAgentNotify) {
+    store.notifications.push({ TicketID: ticket.TicketID, ArticleID: articleId });
+  }
   return articleId;
 }

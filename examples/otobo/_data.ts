@@ -54,3 +54,29 @@ export function isHashWithData(value: unknown): value is Data {
   return value !== null && typeof value === "object" && !Array.isArray(value) &&
     Object.keys(value).length > 0;
 }
+
+/**
+ * An operation that returns `Success => 0` (an unexpected failure inside it, e.g. "Ticket queue
+ * could not be updated"): the provider answers HTTP 500 with `{ faultcode, faultstring }`.
+ *
+ * @param message The operation's ErrorMessage.
+ * @returns The result.
+ */
+export function fault(message: string): OperationResult {
+  return { status: 500, body: { faultcode: "Server", faultstring: message } };
+}
+
+/**
+ * The TicketID a request's id stands for. OTOBO on MySQL/MariaDB compares the id column with the
+ * text as MySQL does (`"7abc"` and `" 7"` find ticket 7); Znuny takes whole numbers only.
+ *
+ * @param value The request's TicketID.
+ * @param product Which product decides.
+ * @returns The id, or NaN when it names no ticket.
+ */
+export function ticketIdOf(value: unknown, product: "otobo" | "znuny"): number {
+  const text = String(value ?? "");
+  if (product === "znuny") return /^\d+$/.test(text) ? Number(text) : NaN;
+  const digits = /^\s*(\d+)/.exec(text);
+  return digits ? Number(digits[1]) : NaN;
+}

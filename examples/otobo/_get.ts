@@ -2,21 +2,21 @@
  * The emulator's TicketGet operation, after OTOBO's
  * `Kernel::GenericInterface::Operation::Ticket::TicketGet`.
  *
- * Ids and other database values are sent as JSON strings (`"TicketID": "7"`), the way OTOBO's
- * Perl database layer hands them to the JSON encoder; computed values (`Age`, `TimeUnit`) are
- * numbers. The operation's POD shows numbers (`TicketID => 123`): a client should accept both.
+ * Ids are JSON numbers here (`"TicketID": 7`), as a real OTOBO 11 answers TicketGet, while
+ * TicketSearch answers strings (`"TicketID": ["7"]`): a client must accept both.
  *
  * @module
  */
+import { CHANNELS } from "./_catalog.ts";
 import {
-  CHANNELS,
   type EmulatorUser,
+  may,
   parseTime,
   type Store,
   type StoredArticle,
   type StoredTicket,
 } from "./_store.ts";
-import { type Data, fail, list, type OperationResult } from "./_data.ts";
+import { type Data, fail, list, type OperationResult, ticketIdOf } from "./_data.ts";
 
 /**
  * Runs TicketGet for one or more ids (`"1,2,3"` or an array), with `AllArticles`,
@@ -50,8 +50,8 @@ export function ticketGet(
   for (const id of ids) {
     // OTOBO checks `ro` permission first; a ticket that does not exist fails that check too,
     // so an unknown id answers AccessDenied, not NotValidTicketID.
-    const ticket = store.tickets.get(Number(id.trim()));
-    if (!ticket || (user.queues && !user.queues.includes(ticket.Queue))) {
+    const ticket = store.tickets.get(ticketIdOf(id, store.product));
+    if (!ticket || !may(user, ticket.Queue, "ro")) {
       return fail("TicketGet.AccessDenied", "TicketGet: User does not have access to the ticket!");
     }
     tickets.push(ticket);
@@ -89,10 +89,9 @@ function serializeTicket(
   const out = ticketFields(store, t);
   if (options.dynamicFields) {
     // TicketGet lists every valid ticket dynamic field; unset ones have a null Value.
-    out.DynamicField = store.catalog.dynamic_fields.map((name) => ({
-      Name: name,
-      Value: t.DynamicField[name] ?? null,
-    }));
+    out.DynamicField = store.catalog.dynamic_fields
+      .filter((f) => f.object_type !== "Article")
+      .map(({ name }) => ({ Name: name, Value: t.DynamicField[name] ?? null }));
   }
   if (!options.allArticles) return out;
   let articles = t.Articles.filter((a) =>
@@ -107,9 +106,12 @@ function serializeTicket(
 
 /** The fields TicketGet always sends, ids of catalog names being their position from 1. */
 function ticketFields(store: Store, t: StoredTicket): Record<string, unknown> {
-  const id = (items: string[], name: string) => String(items.indexOf(name) + 1);
+  const id = (items: string[], name: string) => items.indexOf(name) + 1;
+  const until = t.PendingTime
+    ? Math.max(0, Math.floor((parseTime(t.PendingTime) - Date.now()) / 1000))
+    : 0;
   return {
-    TicketID: String(t.TicketID),
+    TicketID: t.TicketID,
     TicketNumber: t.TicketNumber,
     Title: t.Title,
     Queue: t.Queue,
@@ -122,13 +124,13 @@ function ticketFields(store: Store, t: StoredTicket): Record<string, unknown> {
     Type: t.Type,
     TypeID: id(store.catalog.types, t.Type),
     Lock: t.Lock,
-    LockID: t.Lock === "lock" ? "2" : "1",
+    LockID: t.Lock === "lock" ? 2 : 1,
     CustomerID: t.CustomerID,
     CustomerUserID: t.CustomerUserID,
     Owner: t.Owner,
-    OwnerID: "1",
+    OwnerID: 1,
     Responsible: t.Owner,
-    ResponsibleID: "1",
+    ResponsibleID: 1,
     Service: "",
     ServiceID: "",
     SLA: "",
@@ -136,16 +138,17 @@ function ticketFields(store: Store, t: StoredTicket): Record<string, unknown> {
     ArchiveFlag: "n",
     Age: Math.max(0, Math.floor((Date.now() - parseTime(t.Created)) / 1000)),
     Created: t.Created,
-    CreateBy: "1",
+    CreateBy: 1,
     Changed: t.Changed,
-    ChangeBy: "1",
-    UnlockTimeout: "0",
-    UntilTime: 0,
-    EscalationTime: "0",
-    EscalationResponseTime: "0",
-    EscalationUpdateTime: "0",
-    EscalationSolutionTime: "0",
-    TimeUnit: 0,
+    ChangeBy: 1,
+    RealTillTimeNotUsed: t.PendingTime ? Math.floor(parseTime(t.PendingTime) / 1000) : 0,
+    UnlockTimeout: 0,
+    UntilTime: until,
+    EscalationTime: 0,
+    EscalationResponseTime: 0,
+    EscalationUpdateTime: 0,
+    EscalationSolutionTime: 0,
+    TimeUnit: t.Articles.reduce((sum, a) => sum + (a.TimeUnit ?? 0), 0),
   };
 }
 
@@ -156,9 +159,9 @@ function serializeArticle(
 ): Record<string, unknown> {
   const [mimeType, charset] = splitContentType(a.ContentType);
   const out: Record<string, unknown> = {
-    ArticleID: String(a.ArticleID),
-    ArticleNumber: String(a.ArticleNumber),
-    TicketID: String(t.TicketID),
+    ArticleID: a.ArticleID,
+    ArticleNumber: a.ArticleNumber,
+    TicketID: t.TicketID,
     From: a.From,
     To: a.To,
     Cc: "",
@@ -173,15 +176,15 @@ function serializeArticle(
     InReplyTo: "",
     References: "",
     SenderType: a.SenderType,
-    SenderTypeID: String(["agent", "system", "customer"].indexOf(a.SenderType) + 1),
-    CommunicationChannelID: String(CHANNELS.indexOf(a.CommunicationChannel) + 1),
-    IsVisibleForCustomer: String(a.IsVisibleForCustomer),
+    SenderTypeID: ["agent", "system", "customer"].indexOf(a.SenderType) + 1,
+    CommunicationChannelID: CHANNELS.indexOf(a.CommunicationChannel) + 1,
+    IsVisibleForCustomer: a.IsVisibleForCustomer,
     CreateTime: a.CreateTime,
     ChangeTime: a.CreateTime,
-    IncomingTime: String(Math.floor(parseTime(a.CreateTime) / 1000)),
-    CreateBy: "1",
-    ChangeBy: "1",
-    TimeUnit: 0,
+    IncomingTime: Math.floor(parseTime(a.CreateTime) / 1000),
+    CreateBy: 1,
+    ChangeBy: 1,
+    TimeUnit: a.TimeUnit ?? 0,
   };
   if (options.dynamicFields && a.DynamicField) {
     out.DynamicField = Object.entries(a.DynamicField).map(([Name, Value]) => ({ Name, Value }));

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { type EmulatorUser, parseTime, type Store, type StoredTicket } from "./_store.ts";
+import { type EmulatorUser, may, parseTime, type Store, type StoredTicket } from "./_store.ts";
 import { type Data, fail, list, type OperationResult } from "./_data.ts";
 
 /** SortBy names the emulator can sort on, with the value each compares. */
@@ -34,8 +34,9 @@ const OPEN_STATE_TYPES = ["new", "open", "pending reminder", "pending auto"];
  * Supported filters: TicketID, TicketNumber, Title (`%`/`*` wildcards), Queues, QueueIDs, States,
  * StateIDs, StateType (`Open`, `Closed` or state type names), Priorities, PriorityIDs, Types,
  * TypeIDs, Locks, CustomerID, CustomerUserLogin, Ticket{Create,LastChange}Time{Newer,Older}{Date,
- * Minutes} and `DynamicField_<Name>: { Equals, Like, Empty }`. Other parameters are ignored, as
- * OTOBO ignores names it does not know.
+ * Minutes} and `DynamicField_<Name>: { Equals, Like, Empty }` (an object, so only in a JSON body:
+ * a query string cannot carry one, and `GET /Ticket` ignores it). Other parameters are ignored,
+ * as OTOBO ignores names it does not know. Ids are strings (`["3", "9"]`), unlike TicketGet's.
  *
  * @param store The data.
  * @param user The authenticated agent, or undefined.
@@ -60,7 +61,7 @@ export function ticketSearch(
   const filters = buildFilters(store, data);
   if (!filters) return { status: 200, body: {} };
   const visible = [...store.tickets.values()].filter((t) =>
-    (!user.queues || user.queues.includes(t.Queue)) && filters.every((f) => f(t))
+    may(user, t.Queue, "ro") && filters.every((f) => f(t))
   );
   visible.sort((a, b) => {
     for (const [i, key] of sortBy.entries()) {

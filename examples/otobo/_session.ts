@@ -8,21 +8,28 @@
 import { type Data, fail, type OperationResult } from "./_data.ts";
 import type { EmulatorUser, Store } from "./_store.ts";
 
-/** The sessions of a running emulator, and the agents who may log in. */
+/**
+ * The sessions of a running emulator, and the agents who may log in. A session dies `ttlMs`
+ * after SessionCreate whatever the activity: `CheckSessionID` compares `SessionMaxIdleTime`
+ * (2 h by default) with the session's last request, which the GenericInterface never updates
+ * (only the agent web interface does), and `SessionMaxTime` (16 h) with its start.
+ */
 export class Sessions {
   #store: Store;
   #ttlMs: number;
+  #now: () => number;
   #sessions = new Map<string, { login: string; expires: number }>();
 
   /**
    * Creates an empty set of sessions.
    *
    * @param store The data, whose users may log in.
-   * @param ttlMs How long a session lives after SessionCreate.
+   * @param options How long a session lives after SessionCreate, and the clock.
    */
-  constructor(store: Store, ttlMs: number) {
+  constructor(store: Store, options: { ttlMs: number; now: () => number }) {
     this.#store = store;
-    this.#ttlMs = ttlMs;
+    this.#ttlMs = options.ttlMs;
+    this.#now = options.now;
   }
 
   /**
@@ -36,7 +43,7 @@ export class Sessions {
     // Operation::Common::Auth: a SessionID, when given, is all that counts.
     if (data.SessionID) {
       const session = this.#sessions.get(String(data.SessionID));
-      if (!session || session.expires <= Date.now()) {
+      if (!session || session.expires <= this.#now()) {
         this.#sessions.delete(String(data.SessionID));
         return undefined;
       }
@@ -63,7 +70,7 @@ export class Sessions {
     const user = this.authenticate({ UserLogin: data.UserLogin, Password: data.Password });
     if (!user) return fail("SessionCreate.AuthFail", "SessionCreate: Authorization failing!");
     const id = randomSessionId();
-    this.#sessions.set(id, { login: user.login, expires: Date.now() + this.#ttlMs });
+    this.#sessions.set(id, { login: user.login, expires: this.#now() + this.#ttlMs });
     return { status: 200, body: { SessionID: id } };
   }
 }

@@ -1,10 +1,11 @@
 /**
- * The emulator's data: tickets with their articles, the catalog of queues, states, priorities,
- * types and dynamic fields, and the agents who may log in. Field names follow OTOBO's own
- * (`Kernel::System::Ticket::TicketGet`, `ArticleGet`) so the store reads like the database.
+ * The emulator's data: tickets with their articles, the catalog, and the agents who may log in.
+ * Field names follow OTOBO's own (`Kernel::System::Ticket::TicketGet`, `ArticleGet`) so the store
+ * reads like the database.
  *
  * @module
  */
+import { type Catalog, createCatalog, type SeedCatalog } from "./_catalog.ts";
 
 /** An article as the emulator keeps it. */
 export interface StoredArticle {
@@ -30,6 +31,8 @@ export interface StoredArticle {
   ContentType: string;
   /** `YYYY-MM-DD HH:MM:SS`, UTC. */
   CreateTime: string;
+  /** Time accounted with it (`TimeUnit`), 0 when none. */
+  TimeUnit?: number;
   /** Dynamic field values of the article, by field name. */
   DynamicField?: Record<string, unknown>;
 }
@@ -62,6 +65,8 @@ export interface StoredTicket {
   Created: string;
   /** `YYYY-MM-DD HH:MM:SS`, UTC; moves on every change. */
   Changed: string;
+  /** When a pending state ends (`YYYY-MM-DD HH:MM:SS`, UTC), or `""`. */
+  PendingTime?: string;
   /** Dynamic field values, by field name (absent or null when unset). */
   DynamicField: Record<string, unknown>;
   /** The articles, oldest first. */
@@ -74,7 +79,11 @@ export type SeedTicket =
   & Partial<Omit<StoredTicket, "TicketID" | "Title" | "Articles">>
   & { Articles?: Partial<StoredArticle>[] };
 
-/** An agent who may log in; `queues` limits what they may see (all when absent). */
+/**
+ * An agent who may log in. Without `queues` or `permissions` they have `rw` on every queue;
+ * `queues` gives `rw` on those queues only; `permissions` names the permission types per queue
+ * (`ro`, `move_into`, `create`, `note`, `owner`, `priority`, `rw`; `rw` implies all).
+ */
 export interface EmulatorUser {
   /** The login. */
   login: string;
@@ -82,22 +91,10 @@ export interface EmulatorUser {
   password: string;
   /** Shown as the `From` of articles they write. */
   full_name?: string;
-  /** The only queues they have `ro`/`rw` on; all when absent. */
+  /** The only queues they have `rw` on. */
   queues?: string[];
-}
-
-/** The names OTOBO validates ticket attributes against. */
-export interface Catalog {
-  /** Queue names; the QueueID is the position from 1. */
-  queues: string[];
-  /** State name to state type (`new`, `open`, `closed`, `pending reminder`, ...). */
-  states: Record<string, string>;
-  /** Priority names; the PriorityID is the position from 1. */
-  priorities: string[];
-  /** Ticket type names; the TypeID is the position from 1. */
-  types: string[];
-  /** Valid ticket dynamic field names. */
-  dynamic_fields: string[];
+  /** Permission types by queue, e.g. `{ Billing: ["ro", "note"] }`. */
+  permissions?: Record<string, string[]>;
 }
 
 /** Seed data as `seed.json` holds it. */
@@ -105,32 +102,18 @@ export interface Seed {
   /** Agents. */
   users?: EmulatorUser[];
   /** Extra catalog entries, merged into OTOBO's defaults. */
-  catalog?: Partial<Catalog>;
+  catalog?: SeedCatalog;
   /** Tickets. */
   tickets?: SeedTicket[];
 }
 
-/** What a fresh OTOBO installation ships (scripts/database/otobo-initial_insert). */
-const DEFAULT_CATALOG = {
-  queues: ["Postmaster", "Raw", "Junk", "Misc"],
-  states: {
-    "new": "new",
-    "open": "open",
-    "closed successful": "closed",
-    "closed unsuccessful": "closed",
-    "removed": "removed",
-    "pending reminder": "pending reminder",
-    "pending auto close+": "pending auto",
-    "pending auto close-": "pending auto",
-    "merged": "merged",
-  },
-  priorities: ["1 very low", "2 low", "3 normal", "4 high", "5 very high"],
-  types: ["Unclassified"],
-  dynamic_fields: [],
-} satisfies Catalog;
-
-/** The channels OTOBO registers (Kernel::System::CommunicationChannel). */
-export const CHANNELS: readonly string[] = ["Email", "Phone", "Internal", "Chat"];
+/** An agent notification an article triggered (`ArticleCreate` without `NoAgentNotify`). */
+export interface Notification {
+  /** The ticket. */
+  TicketID: number;
+  /** The article. */
+  ArticleID: number;
+}
 
 /** The store a running emulator serves. */
 export interface Store {
@@ -142,77 +125,113 @@ export interface Store {
   users: Map<string, EmulatorUser>;
   /** The next ArticleID to hand out. */
   nextArticleId: number;
+  /** Agent notifications sent, oldest first. */
+  notifications: Notification[];
+  /** Which product it behaves like: Znuny takes only whole-number ids and `rw` for notes. */
+  product: "otobo" | "znuny";
+  /** SysConfig `Ticket::Frontend::NeedAccountedTime` (with `AccountTime`): notes need a TimeUnit. */
+  needAccountedTime: boolean;
 }
 
 /**
- * Builds a store from seed data; catalog names used by the tickets are added to the catalog.
+ * Builds a store from seed data; catalog names used by the tickets are added to the catalog
+ * (a dynamic field a ticket uses and the catalog lacks becomes a Text field).
  *
  * @param seed Tickets, users and catalog entries.
+ * @param product Which product it behaves like.
  * @returns The store.
  * @throws {TypeError} When two tickets share a TicketID.
  */
-export function createStore(seed: Seed): Store {
-  const catalog: Catalog = {
-    queues: [...new Set([...DEFAULT_CATALOG.queues, ...(seed.catalog?.queues ?? [])])],
-    states: { ...DEFAULT_CATALOG.states, ...seed.catalog?.states },
-    priorities: [
-      ...new Set([...DEFAULT_CATALOG.priorities, ...(seed.catalog?.priorities ?? [])]),
-    ],
-    types: [...new Set([...DEFAULT_CATALOG.types, ...(seed.catalog?.types ?? [])])],
-    dynamic_fields: [...new Set(seed.catalog?.dynamic_fields ?? [])],
-  };
+export function createStore(seed: Seed, product: Store["product"] = "otobo"): Store {
+  const catalog = createCatalog(seed.catalog);
   const tickets = new Map<number, StoredTicket>();
-  let nextArticleId = 1;
+  const store: Store = {
+    tickets,
+    catalog,
+    users: new Map((seed.users ?? []).map((u) => [u.login, u])),
+    nextArticleId: 1,
+    notifications: [],
+    product,
+    needAccountedTime: false,
+  };
   const now = formatTime(new Date());
   for (const t of seed.tickets ?? []) {
     if (tickets.has(t.TicketID)) throw new TypeError(`Seed has two tickets ${t.TicketID}`);
-    const created = t.Created ?? now;
-    const ticket: StoredTicket = {
-      TicketID: t.TicketID,
-      TicketNumber: t.TicketNumber ?? `${created.slice(0, 10).replaceAll("-", "")}${t.TicketID}`,
-      Title: t.Title,
-      Queue: t.Queue ?? "Raw",
-      State: t.State ?? "new",
-      Priority: t.Priority ?? "3 normal",
-      Type: t.Type ?? "Unclassified",
-      CustomerUserID: t.CustomerUserID ?? "",
-      CustomerID: t.CustomerID ?? "",
-      Owner: t.Owner ?? "root@localhost",
-      Lock: t.Lock ?? "unlock",
-      Created: created,
-      Changed: t.Changed ?? created,
-      DynamicField: { ...t.DynamicField },
-      Articles: [],
-    };
-    for (const a of t.Articles ?? []) {
-      ticket.Articles.push({
-        ArticleID: nextArticleId++,
-        ArticleNumber: ticket.Articles.length + 1,
-        SenderType: a.SenderType ?? "customer",
-        CommunicationChannel: a.CommunicationChannel ?? "Email",
-        IsVisibleForCustomer: a.IsVisibleForCustomer ?? 1,
-        From: a.From ?? ticket.CustomerUserID,
-        To: a.To ?? ticket.Queue,
-        Subject: a.Subject ?? ticket.Title,
-        Body: a.Body ?? "",
-        ContentType: a.ContentType ?? "text/plain; charset=utf-8",
-        CreateTime: a.CreateTime ?? created,
-        ...(a.DynamicField ? { DynamicField: a.DynamicField } : {}),
-      });
-    }
+    const ticket = seedTicket(t, now);
+    for (const a of t.Articles ?? []) ticket.Articles.push(seedArticle(store, ticket, a));
     addName(catalog.queues, ticket.Queue);
     addName(catalog.priorities, ticket.Priority);
     addName(catalog.types, ticket.Type);
     catalog.states[ticket.State] ??= "open";
-    for (const name of Object.keys(ticket.DynamicField)) addName(catalog.dynamic_fields, name);
+    for (const name of Object.keys(ticket.DynamicField)) {
+      if (!catalog.dynamic_fields.some((f) => f.name === name)) {
+        catalog.dynamic_fields.push({ name, type: "Text", object_type: "Ticket" });
+      }
+    }
     tickets.set(ticket.TicketID, ticket);
   }
-  const users = new Map((seed.users ?? []).map((u) => [u.login, u]));
-  return { tickets, catalog, users, nextArticleId };
+  return store;
+}
+
+function seedTicket(t: SeedTicket, now: string): StoredTicket {
+  const created = t.Created ?? now;
+  return {
+    TicketID: t.TicketID,
+    TicketNumber: t.TicketNumber ?? `${created.slice(0, 10).replaceAll("-", "")}${t.TicketID}`,
+    Title: t.Title,
+    Queue: t.Queue ?? "Raw",
+    State: t.State ?? "new",
+    Priority: t.Priority ?? "3 normal",
+    Type: t.Type ?? "Unclassified",
+    CustomerUserID: t.CustomerUserID ?? "",
+    CustomerID: t.CustomerID ?? "",
+    Owner: t.Owner ?? "root@localhost",
+    Lock: t.Lock ?? "unlock",
+    Created: created,
+    Changed: t.Changed ?? created,
+    PendingTime: t.PendingTime ?? "",
+    DynamicField: { ...t.DynamicField },
+    Articles: [],
+  };
+}
+
+function seedArticle(store: Store, ticket: StoredTicket, a: Partial<StoredArticle>) {
+  return {
+    ArticleID: store.nextArticleId++,
+    ArticleNumber: ticket.Articles.length + 1,
+    SenderType: a.SenderType ?? "customer",
+    CommunicationChannel: a.CommunicationChannel ?? "Email",
+    IsVisibleForCustomer: a.IsVisibleForCustomer ?? 1,
+    From: a.From ?? ticket.CustomerUserID,
+    To: a.To ?? ticket.Queue,
+    Subject: a.Subject ?? ticket.Title,
+    Body: a.Body ?? "",
+    ContentType: a.ContentType ?? "text/plain; charset=utf-8",
+    CreateTime: a.CreateTime ?? ticket.Created,
+    TimeUnit: a.TimeUnit ?? 0,
+    ...(a.DynamicField ? { DynamicField: a.DynamicField } : {}),
+  };
 }
 
 function addName(list: string[], name: string): void {
   if (!list.includes(name)) list.push(name);
+}
+
+/**
+ * Whether an agent holds a permission type on a queue (`Kernel::System::Ticket::TicketPermission`
+ * by group): `rw` implies every type.
+ *
+ * @param user The agent.
+ * @param queue The queue name.
+ * @param type The permission type, e.g. `ro`, `note`, `move_into`, `rw`.
+ * @returns True when they hold it.
+ */
+export function may(user: EmulatorUser, queue: string, type: string): boolean {
+  if (user.permissions) {
+    const types = user.permissions[queue] ?? [];
+    return types.includes("rw") || types.includes(type);
+  }
+  return !user.queues || user.queues.includes(queue);
 }
 
 /**

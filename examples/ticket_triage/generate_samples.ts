@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { seededRandom } from "../_seeded_random.ts";
 
 interface Topic {
   queue: string;
@@ -192,18 +193,6 @@ const CALM = [
   "Low priority, it can wait until next week.",
 ];
 
-/** A small seeded PRNG (mulberry32) so the files come out the same every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Synthetic tickets; with `ambiguous`, some name no topic (their true queue is "Review") and some
  * start on one topic and are about another.
@@ -213,7 +202,7 @@ export function makeTickets(
   seed: number,
   options: { ambiguous?: boolean } = {},
 ): { id: string; subject: string; body: string; queue: string; priority: string }[] {
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
   const out = [];
   for (let i = 0; i < count; i++) {

@@ -11,7 +11,14 @@ import { createHash } from "node:crypto";
 import { FetchError } from "./fetch_error.ts";
 import { CODE_TYPES, readCached } from "./_cached_module.ts";
 import { wrongType } from "./_explain_fetch.ts";
-import type { GraphModule } from "./fetch_plugin.ts";
+
+/** A module of a graph, as hashing needs it. */
+interface GraphModule {
+  /** Its URL. */
+  specifier: string;
+  /** Where its content is on disk. */
+  local?: string;
+}
 
 /** What hashing a graph needs. */
 export interface HashedGraph {

@@ -17,8 +17,8 @@ function ticket(id: string, queue = "Inbox"): Ticket {
 }
 
 /**
- * A ticket system recording its calls; `apply` (with marks) only when asked, as
- * sqlite-tickets has it and otobo-znuny does not.
+ * A ticket system recording its calls; `apply` (with marks) only when asked, as the
+ * first-party ticket systems have it and a third-party one may not.
  */
 function fakeTickets(options: { apply?: boolean; marked?: string[]; failOn?: string } = {}) {
   const calls: unknown[][] = [];

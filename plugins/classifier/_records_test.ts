@@ -38,14 +38,12 @@ Deno.test("parseCsv() rejects malformed quoting", async (t) => {
   });
 });
 
-Deno.test("parseCsv() handles a large generated file quickly", () => {
+Deno.test("parseCsv() handles a large generated file", () => {
   const lines = ["subject,body"];
   for (let i = 0; i < 20_000; i++) lines.push(`s${i},"body ${i}, with ""quotes""\nand a line"`);
-  const started = performance.now();
   const rows = parseCsv(lines.join("\r\n"));
   deepEqual(rows.length, 20_000);
   deepEqual(rows[19_999], { subject: "s19999", body: 'body 19999, with "quotes"\nand a line' });
-  deepEqual(performance.now() - started < 2_000, true);
 });
 
 Deno.test("parseJsonl() parses one object per line", async (t) => {

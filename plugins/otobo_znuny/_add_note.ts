@@ -4,7 +4,7 @@
  * @module
  */
 import { z } from "zod";
-import { definePipe } from "../../plugin.ts";
+import { definePipe } from "@otai/cli/plugin";
 import { ticketSystem } from "./_tickets.ts";
 
 /** Adds an internal note to a ticket. */

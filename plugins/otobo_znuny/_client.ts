@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { defineService, type ServiceDefinition } from "../../plugin.ts";
+import { defineService, type ServiceDefinition } from "@otai/cli/plugin";
 import { type ClientDefaults, clientParams, type ResolvedOptions } from "./_options.ts";
 import { OtoboClient } from "./_otobo_client.ts";
 import { createTicketSystem } from "./_ticket_system.ts";
@@ -18,14 +18,9 @@ import { createTicketSystem } from "./_ticket_system.ts";
  * @example
  * ```ts
  * import { defineClientService } from "./_client.ts";
+ * import { defaults } from "./mod.ts";
  * import { strictEqual } from "node:assert/strict";
- * const client = defineClientService({
- *   session: false,
- *   timeout_ms: 1000,
- *   note_channel: "Internal",
- *   page_size: 10,
- *   tags_field: "Tags",
- * });
+ * const client = defineClientService(defaults);
  * strictEqual(client.name, "Client");
  * ```
  */
@@ -43,7 +38,7 @@ export function defineClientService(defaults: ClientDefaults): ServiceDefinition
             `to the password of agent "${params.user}"`,
         );
       }
-      return createTicketSystem(new OtoboClient(params, password, ctx.log), params);
+      return createTicketSystem(new OtoboClient(params, password, ctx.log), params, ctx.log);
     },
   });
 }

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { Ticket, TicketChanges, TicketNote, TicketSearch } from "../../plugin.ts";
-import type { Data } from "./_otobo_client.ts";
+import type { Ticket, TicketChanges, TicketNote, TicketSearch } from "@otai/cli/plugin";
+import type { Data } from "./_transport.ts";
 
 /**
  * An OTOBO time (`YYYY-MM-DD HH:MM:SS`, in the system's `OTOBOTimeZone`, UTC by default) as
@@ -91,7 +91,7 @@ export function toTicket(raw: Data, options: ToTicketOptions): Ticket {
     body: text(articles[0]?.Body),
     queue: text(raw.Queue),
     priority: text(raw.Priority),
-    tags: tagsOf(asList(raw.DynamicField), options.tagsField),
+    tags: fieldValues(raw, options.tagsField),
     notes: articles.slice(1).filter((a) => !Number(a.IsVisibleForCustomer)).map(toNote),
     updated_at: toIsoTime(raw.Changed),
   };
@@ -115,54 +115,81 @@ function asList(value: unknown): Data[] {
   return value && typeof value === "object" ? [value as Data] : [];
 }
 
-function tagsOf(fields: Data[], name: string): string[] {
-  const value = fields.find((f) => f.Name === name)?.Value;
+/**
+ * The values of a ticket dynamic field of a TicketGet answer: a multiselect's list, or a text
+ * field's comma-separated text, trimmed, empty ones left out.
+ *
+ * @param raw A TicketGet ticket (with `DynamicFields=1`).
+ * @param name The field name.
+ * @returns The values.
+ */
+export function fieldValues(raw: Data, name: string): string[] {
+  const value = asList(raw.DynamicField).find((f) => f.Name === name)?.Value;
   const items = Array.isArray(value) ? value : typeof value === "string" ? value.split(",") : [];
   return items.map((t) => String(t).trim()).filter(Boolean);
 }
 
-/**
- * The TicketUpdate data for unified changes: `Ticket: { Queue, Priority, State, Type }`, and the
- * tags as the value of the tags dynamic field.
- *
- * @param changes The changes.
- * @param tagsField The dynamic field holding tags.
- * @returns The request data; empty when there is nothing to change.
- */
-export function updateRequest(changes: TicketChanges, tagsField: string): Data {
-  const ticket: Data = {};
-  if (changes.queue) ticket.Queue = changes.queue;
-  if (changes.priority) ticket.Priority = changes.priority;
-  if (changes.state) ticket.State = changes.state;
-  if (changes.type) ticket.Type = changes.type;
-  const data: Data = {};
-  // TicketUpdate refuses an empty Ticket object ("Ticket parameter is not valid!").
-  if (Object.keys(ticket).length) data.Ticket = ticket;
-  if (changes.tags) data.DynamicField = [{ Name: tagsField, Value: changes.tags }];
-  return data;
+/** How {@linkcode ticketChanges} and {@linkcode noteArticle} write. */
+export interface WriteOptions {
+  /** Minutes from now a pending state ends (`PendingTime: { Diff }`). */
+  pendingMinutes: number;
+  /** The article's CommunicationChannel. */
+  channel: string;
+  /** Minutes accounted per note (`TimeUnit`), when the site wants them. */
+  timeUnit?: number | undefined;
+  /** Whether the note notifies the ticket's agents. */
+  notifyAgents: boolean;
 }
 
 /**
- * The TicketUpdate data that adds a note: an internal article (`IsVisibleForCustomer: 0`).
+ * TicketUpdate's `Ticket` for unified changes: `{ Queue, Priority, State, Type }`, and with a
+ * State a `PendingTime`. OTOBO answers a pending state without PendingTime with an error only
+ * after it has written queue, lock and type; it ignores PendingTime for other states, so it is
+ * always sent with a State.
+ *
+ * @param changes The changes (tags are written separately).
+ * @param options The pending time offset.
+ * @returns The Ticket object, or undefined when there is nothing to change.
+ */
+export function ticketChanges(
+  changes: TicketChanges,
+  options: Pick<WriteOptions, "pendingMinutes">,
+): Data | undefined {
+  const ticket: Data = {};
+  if (changes.queue) ticket.Queue = changes.queue;
+  if (changes.priority) ticket.Priority = changes.priority;
+  if (changes.state) {
+    ticket.State = changes.state;
+    ticket.PendingTime = { Diff: options.pendingMinutes };
+  }
+  if (changes.type) ticket.Type = changes.type;
+  // TicketUpdate refuses an empty Ticket object ("Ticket parameter is not valid!").
+  return Object.keys(ticket).length ? ticket : undefined;
+}
+
+/**
+ * TicketUpdate's `Article` for a note: internal (`IsVisibleForCustomer: 0`), written by the
+ * agent, without notifying other agents unless asked, with a TimeUnit when configured.
  *
  * @param note The note.
- * @param channel The CommunicationChannel.
- * @returns The request data.
+ * @param options Channel, time unit, notifications.
+ * @returns The Article object.
  * @throws {TypeError} When the note has no body.
  */
-export function noteRequest(note: TicketNote, channel: string): Data {
+export function noteArticle(note: TicketNote, options: WriteOptions): Data {
   if (typeof note?.body !== "string" || !note.body.trim()) {
     throw new TypeError("Cannot add a note to an OTOBO ticket: the note has no body");
   }
-  return {
-    Article: {
-      // TicketUpdate requires a Subject.
-      Subject: note.subject?.trim() || "Note",
-      Body: note.body,
-      ContentType: "text/plain; charset=utf-8",
-      CommunicationChannel: channel,
-      SenderType: "agent",
-      IsVisibleForCustomer: 0,
-    },
+  const article: Data = {
+    // TicketUpdate requires a Subject, and trims both.
+    Subject: note.subject?.trim() || "Note",
+    Body: note.body.trim(),
+    ContentType: "text/plain; charset=utf-8",
+    CommunicationChannel: options.channel,
+    SenderType: "agent",
+    IsVisibleForCustomer: 0,
   };
+  if (!options.notifyAgents) article.NoAgentNotify = 1;
+  if (options.timeUnit !== undefined) article.TimeUnit = options.timeUnit;
+  return article;
 }

@@ -1,12 +1,12 @@
 import { deepStrictEqual, strictEqual, throws } from "node:assert/strict";
 import {
-  noteRequest,
+  noteArticle,
   searchRequest,
+  ticketChanges,
   ticketIds,
   toIsoTime,
   toOtoboTime,
   toTicket,
-  updateRequest,
 } from "./_mapping.ts";
 
 const options = { tagsField: "Tags" };
@@ -150,44 +150,56 @@ Deno.test("toIsoTime() and toOtoboTime() convert between OTOBO and ISO times", (
   throws(() => toOtoboTime("soon"), /"since" must be an ISO 8601 time, got "soon"/);
 });
 
-Deno.test("updateRequest() maps changes to Ticket and DynamicField", async (t) => {
-  await t.step("all fields", () => {
+const WRITE = { pendingMinutes: 60, channel: "Internal", notifyAgents: false };
+
+Deno.test("ticketChanges() maps changes to Ticket, with a PendingTime for every State", async (t) => {
+  await t.step("all fields; tags are not part of it", () => {
     deepStrictEqual(
-      updateRequest({
+      ticketChanges({
         queue: "Misc",
         priority: "4 high",
-        state: "open",
+        state: "pending reminder",
         type: "Problem",
         tags: ["x"],
-      }, "Tags"),
+      }, WRITE),
       {
-        Ticket: { Queue: "Misc", Priority: "4 high", State: "open", Type: "Problem" },
-        DynamicField: [{ Name: "Tags", Value: ["x"] }],
+        Queue: "Misc",
+        Priority: "4 high",
+        State: "pending reminder",
+        PendingTime: { Diff: 60 },
+        Type: "Problem",
       },
     );
   });
   await t.step("no empty Ticket object", () => {
-    deepStrictEqual(updateRequest({}, "Tags"), {});
-    deepStrictEqual(updateRequest({ tags: [] }, "Tags"), {
-      DynamicField: [{ Name: "Tags", Value: [] }],
-    });
+    strictEqual(ticketChanges({}, WRITE), undefined);
+    strictEqual(ticketChanges({ tags: [] }, WRITE), undefined);
   });
 });
 
-Deno.test("noteRequest() writes an internal article", () => {
-  deepStrictEqual(noteRequest({ body: "Hi" }, "Internal"), {
-    Article: {
+Deno.test("noteArticle() writes an internal article that notifies no agent", async (t) => {
+  await t.step("defaults", () => {
+    deepStrictEqual(noteArticle({ body: " Hi \n" }, WRITE), {
       Subject: "Note",
       Body: "Hi",
       ContentType: "text/plain; charset=utf-8",
       CommunicationChannel: "Internal",
       SenderType: "agent",
       IsVisibleForCustomer: 0,
-    },
+      NoAgentNotify: 1,
+    });
   });
-  strictEqual(
-    (noteRequest({ body: "x", subject: "S" }, "Phone").Article as { Subject: string }).Subject,
-    "S",
-  );
-  throws(() => noteRequest({ body: " " }, "Internal"), TypeError);
+  await t.step("subject, channel, TimeUnit, notifications", () => {
+    const article = noteArticle({ body: "x", subject: "S" }, {
+      ...WRITE,
+      channel: "Phone",
+      timeUnit: 0,
+      notifyAgents: true,
+    });
+    deepStrictEqual(
+      [article.Subject, article.CommunicationChannel, article.TimeUnit, article.NoAgentNotify],
+      ["S", "Phone", 0, undefined],
+    );
+  });
+  await t.step("no body", () => throws(() => noteArticle({ body: " " }, WRITE), TypeError));
 });

@@ -1,43 +1,17 @@
 /**
- * The HTTP side of the plugin: one GenericInterface call, with authentication (credentials on
- * every request, or a SessionID from SessionCreate), one re-login when a session has expired,
- * timeouts, and errors that say what to do.
+ * The HTTP side of the plugin: one GenericInterface call with authentication (credentials on
+ * every request, or a SessionID from SessionCreate), one re-login when a session has died, and
+ * retries with backoff for calls that may safely be sent again.
  *
  * @module
  */
-import type { PluginLogger } from "../../plugin.ts";
-import {
-  type ErrorContext,
-  httpError,
-  operationError,
-  OtoboError,
-  timeoutError,
-  unreachableError,
-} from "./_errors.ts";
+import type { PluginLogger } from "@otai/cli/plugin";
+import { type ErrorContext, OtoboError } from "./_errors.ts";
 import type { ResolvedOptions } from "./_options.ts";
+import { backoff } from "./_backoff.ts";
+import { type Call, type Data, exchange } from "./_transport.ts";
 
-/** A JSON object as OTOBO sends and takes it. */
-export type Data = Record<string, unknown>;
-
-/** The GenericInterface operations the plugin calls. */
-export type Operation = "SessionCreate" | "TicketSearch" | "TicketGet" | "TicketUpdate";
-
-/** One call: the operation, its route below base_url, and its data. */
-export interface Call {
-  /** The operation. */
-  operation: Operation;
-  /** `GET` sends the data as query parameters (OTOBO ignores GET bodies), others as JSON. */
-  method: "GET" | "POST" | "PATCH";
-  /** The route, e.g. `/Ticket/7`. */
-  route: string;
-  /** The request data, without credentials. */
-  data?: Data;
-  /** The action for messages, e.g. `update ticket "7"`. */
-  what: string;
-}
-
-/** Operations that change nothing, so a crashed one (HTTP 5xx) may be tried once more. */
-const READ_ONLY = new Set<Operation>(["SessionCreate", "TicketSearch", "TicketGet"]);
+export type { Call, Data, Operation } from "./_transport.ts";
 
 /** Talks to one OTOBO/Znuny GenericTicketConnectorREST web service as one agent. */
 export class OtoboClient {
@@ -45,18 +19,20 @@ export class OtoboClient {
   #password: string;
   #log: PluginLogger | undefined;
   #session: Promise<string> | undefined;
+  #secrets = new Set<string>();
 
   /**
    * Creates a client; it does not connect until the first call.
    *
    * @param options The service params.
    * @param password The agent's password.
-   * @param log Where to note re-logins.
+   * @param log Where to note re-logins and retries.
    */
   constructor(options: ResolvedOptions, password: string, log?: PluginLogger) {
     this.#options = options;
     this.#password = password;
     this.#log = log;
+    this.#secrets.add(password);
   }
 
   /** The agent login. */
@@ -65,26 +41,29 @@ export class OtoboClient {
   }
 
   /**
-   * Runs one operation and returns its data.
+   * Runs one operation and returns its data. A read, or a call marked `idempotent`, whose
+   * outcome is unknown (HTTP 5xx, a timeout, a refused or dropped connection) is tried again
+   * up to `retries` times, waiting `retry_delay_ms`, then twice that, and so on.
    *
    * @param call The operation, route and data.
    * @returns The answer's JSON object.
-   * @throws {OtoboError} When OTOBO answers an error, cannot be reached or is too slow.
+   * @throws {OtoboError} When OTOBO refuses it, or no try gets an answer.
    */
   async call(call: Call): Promise<Data> {
-    if (!this.#options.session) return await this.#send(call, this.#credentials());
-    const session = await this.#login();
-    try {
-      return await this.#send(call, { SessionID: session });
-    } catch (e) {
-      // An expired or removed session fails like a wrong password: <Operation>.AuthFail.
-      if (!(e instanceof OtoboError) || e.kind !== "auth") throw e;
-      if (this.#session && (await this.#session.catch(() => "")) === session) {
-        this.#session = undefined;
+    const again = call.idempotent ?? call.operation !== "TicketUpdate";
+    const { retries, retry_delay_ms } = this.#options;
+    for (let attempt = 0;; attempt++) {
+      try {
+        return await this.#authenticated(call);
+      } catch (e) {
+        if (!(e instanceof OtoboError) || e.outcome !== "unknown" || !again) throw e;
+        if (attempt >= retries) throw e;
+        this.#log?.info("OTOBO: {error}; trying again (try {next})", {
+          error: e.message,
+          next: attempt + 2,
+        });
+        await backoff(retry_delay_ms, attempt);
       }
-      const fresh = await this.#login();
-      this.#log?.info("OTOBO session expired; logged in again as {user}", { user: this.user });
-      return await this.#send(call, { SessionID: fresh });
     }
   }
 
@@ -99,15 +78,34 @@ export class OtoboClient {
       this.#session = undefined;
       await this.#login();
     } else {
+      const [method, route] = this.#options.search_route.split(" ") as ["GET" | "POST", string];
       await this.call({
         operation: "TicketSearch",
-        method: "POST",
-        route: "/TicketSearch",
+        method,
+        route,
         data: { Limit: 1 },
         what: "search tickets",
       });
     }
     return this.user;
+  }
+
+  /** One try, with a SessionID (logging in again once if it has died) or with credentials. */
+  async #authenticated(call: Call): Promise<Data> {
+    if (!this.#options.session) return await this.#send(call, this.#credentials());
+    const session = await this.#login();
+    try {
+      return await this.#send(call, { SessionID: session });
+    } catch (e) {
+      // A dead session fails like a wrong password, before the operation does anything.
+      if (!(e instanceof OtoboError) || e.kind !== "auth") throw e;
+      if (this.#session && (await this.#session.catch(() => "")) === session) {
+        this.#session = undefined;
+      }
+      const fresh = await this.#login();
+      this.#log?.info("OTOBO session expired; logged in again as {user}", { user: this.user });
+      return await this.#send(call, { SessionID: fresh });
+    }
   }
 
   #credentials(): Data {
@@ -128,6 +126,7 @@ export class OtoboClient {
           { kind: "operation", operation: "SessionCreate" },
         );
       }
+      this.#secrets.add(data.SessionID);
       return data.SessionID;
     });
     const session = this.#session;
@@ -137,95 +136,42 @@ export class OtoboClient {
     return session;
   }
 
-  async #send(call: Call, auth: Data, attempt = 1): Promise<Data> {
+  async #send(call: Call, auth: Data): Promise<Data> {
     const ctx: ErrorContext = {
       what: call.what,
       operation: call.operation,
       user: this.#options.user,
       passwordEnv: this.#options.password_env,
       origin: new URL(this.#options.base_url).origin,
+      queue: call.queue,
     };
+    const endpoint = { baseUrl: this.#options.base_url, timeoutMs: this.#options.timeout_ms };
     try {
-      const { status, text } = await this.#exchange(call, { ...call.data, ...auth }, ctx);
-      if (status !== 200) {
-        if (status >= 500 && attempt === 1 && READ_ONLY.has(call.operation)) {
-          return await this.#send(call, auth, 2);
-        }
-        throw httpError(status, text, ctx);
-      }
-      return readAnswer(text, ctx);
+      // Credentials last: request data never overrides them.
+      return await exchange(call, { ...call.data, ...auth }, endpoint, ctx);
     } catch (e) {
       throw e instanceof OtoboError ? this.#redact(e) : e;
     }
   }
 
-  /** One HTTP request and its answer's text; failures to get one become OtoboErrors. */
-  async #exchange(
-    call: Call,
-    data: Data,
-    ctx: ErrorContext,
-  ): Promise<{ status: number; text: string }> {
-    const { base_url, timeout_ms } = this.#options;
-    const url = new URL(`${base_url}${call.route}`);
-    if (call.method === "GET") {
-      for (const [key, value] of Object.entries(data)) {
-        for (const v of Array.isArray(value) ? value : [value]) {
-          url.searchParams.append(key, String(v));
-        }
+  /** Belt and braces: no message leaves with the password or a SessionID in it. */
+  #redact(error: OtoboError): OtoboError {
+    let message = error.message;
+    for (const secret of this.#secrets) {
+      if (secret.length < 4) continue;
+      for (
+        const form of [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]
+      ) {
+        message = message.replaceAll(form, "***");
       }
     }
-    try {
-      const response = await fetch(url, {
-        method: call.method,
-        headers: { "Accept": "application/json", "Content-Type": "application/json" },
-        ...(call.method === "GET" ? {} : { body: JSON.stringify(data) }),
-        signal: AbortSignal.timeout(timeout_ms),
-      });
-      return { status: response.status, text: await response.text() };
-    } catch (e) {
-      // A denied permission must reach the host as it is: the host names the grant to change.
-      const name = (e as Error)?.name;
-      if (name === "NotCapable" || name === "PermissionDenied") throw e;
-      if (name === "TimeoutError") throw timeoutError(timeout_ms, ctx);
-      throw unreachableError(e, ctx);
-    }
-  }
-
-  /** Belt and braces: no message leaves with the password in it. */
-  #redact(error: OtoboError): OtoboError {
-    const secret = this.#password;
-    if (secret.length < 4) return error;
-    const forms = [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)];
-    let message = error.message;
-    for (const form of forms) message = message.replaceAll(form, "***");
     if (message === error.message) return error;
     return new OtoboError(message, {
       kind: error.kind,
       operation: error.operation,
       code: error.code,
+      outcome: error.outcome,
+      detail: error.detail,
     });
   }
-}
-
-/** An HTTP 200 answer: its JSON object, or the OtoboError its `Error` object describes. */
-function readAnswer(text: string, ctx: ErrorContext): Data {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  if (body === null || typeof body !== "object" || Array.isArray(body)) {
-    throw new OtoboError(
-      `Cannot ${ctx.what} in OTOBO: "${ctx.origin}" did not answer with a JSON object; ` +
-        `check that base_url points at a GenericInterface REST web service`,
-      { kind: "http", operation: ctx.operation },
-    );
-  }
-  const error = (body as Data).Error as { ErrorCode?: unknown; ErrorMessage?: unknown } | null;
-  if (error && typeof error === "object") {
-    const code = String(error.ErrorCode ?? `${ctx.operation}.Error`);
-    throw operationError(code, String(error.ErrorMessage ?? ""), ctx);
-  }
-  return body as Data;
 }

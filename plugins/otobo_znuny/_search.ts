@@ -4,14 +4,15 @@
  * @module
  */
 import { z } from "zod";
-import { definePipe } from "../../plugin.ts";
+import { definePipe } from "@otai/cli/plugin";
 import { ticketSystem } from "./_tickets.ts";
 
 /** Searches tickets. */
 export const searchPipe = definePipe({
   kind: "pipe",
   name: "Search",
-  description: "Searches tickets by queue, state and change time: { tickets, count }",
+  description:
+    "Searches tickets by queue, state, change time and processed mark: { tickets, count }",
   params: z.strictObject({
     queue: z.string().min(1).optional(),
     state: z.string().min(1).optional(),
@@ -20,15 +21,19 @@ export const searchPipe = definePipe({
     }).optional(),
     limit: z.number().int().min(1).max(1000).default(50),
     offset: z.number().int().min(0).default(0),
+    /** Only tickets without this processed mark. */
+    unprocessed: z.string().min(1).regex(/^[^,]+$/, "must be a mark key without commas")
+      .optional(),
   }),
   async run(ctx) {
-    const { queue, state, since, limit, offset } = ctx.params;
+    const { queue, state, since, limit, offset, unprocessed } = ctx.params;
     const query = {
       limit,
       offset,
       ...(queue ? { queue } : {}),
       ...(state ? { state } : {}),
       ...(since ? { since } : {}),
+      ...(unprocessed ? { unprocessed } : {}),
     };
     const tickets = await ticketSystem(ctx).search!(query) as unknown[];
     return { tickets, count: tickets.length };

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { PipeContext, ServiceProxy } from "../../plugin.ts";
+import type { PipeContext, ServiceProxy } from "@otai/cli/plugin";
 
 /**
  * The ticket system injected into a step as `tickets`: an `otobo-znuny:Client` service, or any

@@ -1,5 +1,5 @@
 import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
-import { testPipe } from "../../testing.ts";
+import { testPipe } from "@otai/cli/testing";
 import plugin from "./mod.ts";
 
 Deno.test("plugin manifest asks for net and env and registers Client and three pipes", () => {
@@ -54,6 +54,19 @@ Deno.test("Search passes the query to the injected ticket system", async (t) => 
     });
     deepStrictEqual(result, { status: "succeeded", data: { tickets: [{ id: "1" }], count: 1 } });
     deepStrictEqual(seen, [{ limit: 50, offset: 0, state: "new", since: "2025-03-01T00:00:00Z" }]);
+  });
+  await t.step("unprocessed: a mark key", async () => {
+    seen.length = 0;
+    await testPipe(plugin, "Search", {
+      params: { unprocessed: "triage-v1" },
+      services: { tickets },
+    });
+    deepStrictEqual(seen, [{ limit: 50, offset: 0, unprocessed: "triage-v1" }]);
+    const bad = await testPipe(plugin, "Search", {
+      params: { unprocessed: "a,b" },
+      services: { tickets },
+    });
+    strictEqual(bad.status, "failed");
   });
   await t.step("invalid params", async () => {
     const result = await testPipe(plugin, "Search", {

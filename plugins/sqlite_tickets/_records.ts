@@ -7,6 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import { type DecodedText, decodeUtf8, type InvalidUtf8, parseCsv } from "./_csv.ts";
+import { checkField, checkId } from "./_field_checks.ts";
+export { MAX_FIELD_BYTES, MAX_ID_CHARS } from "./_field_checks.ts";
 
 /** The import file formats. */
 export type ImportFormat = "csv" | "jsonl";
@@ -37,13 +39,6 @@ export type RecordItem =
   | { line: number; record: TicketRecord; derived: boolean; error?: undefined }
   | { line: number; error: string; record?: undefined; derived?: undefined };
 
-/** The most bytes (as UTF-8) one field of a row may hold: 1 MiB; a longer one makes it an error. */
-export const MAX_FIELD_BYTES = 1024 * 1024;
-
-/** The most characters (code points, after trimming) an id may have. */
-export const MAX_ID_CHARS = 200;
-
-const ID_RULE = `an id is 1 to ${MAX_ID_CHARS} characters without control characters`;
 const TEXT = ["subject", "body", "queue", "priority"] as const;
 const OPTIONAL = ["state", "type", "customer"] as const;
 const COLUMNS = ["id", ...TEXT, ...OPTIONAL, "tags", "updated_at"];
@@ -190,57 +185,6 @@ function toItem(line: number, values: Record<string, unknown>): RecordItem {
   } catch (e) {
     return { line, error: (e as Error).message };
   }
-}
-
-/** The trimmed id of a row, or null when it gives none (or a blank one). */
-function checkId(value: unknown): string | null {
-  if (value === undefined || value === null) return null;
-  let id: string;
-  if (typeof value === "string") id = value.trim();
-  else if (typeof value === "number" && Number.isFinite(value)) id = String(value);
-  else throw new TypeError('"id" must be a string or a number');
-  if (id === "") return null;
-  let length = id.length;
-  if (length > MAX_ID_CHARS) {
-    length = 0;
-    for (const _char of id) length++;
-    if (length > MAX_ID_CHARS) {
-      throw new RangeError(`the id is ${length} characters long; ${ID_RULE}: shorten it`);
-    }
-  }
-  const control = /\p{Cc}/u.exec(id);
-  if (control) {
-    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, "0");
-    throw new TypeError(
-      `the id holds the control character U+${code} (character ${
-        [...id.slice(0, control.index)].length + 1
-      }); ${ID_RULE}: remove it`,
-    );
-  }
-  return checkField("id", id);
-}
-
-/** The value, when it has no NUL or lone surrogate and fits {@linkcode MAX_FIELD_BYTES}. */
-function checkField(name: string, value: string): string {
-  // A UTF-16 unit is at most 3 bytes of UTF-8, so only long values need counting.
-  if (value.length * 3 > MAX_FIELD_BYTES) {
-    const bytes = new TextEncoder().encode(value).length;
-    if (bytes > MAX_FIELD_BYTES) {
-      throw new RangeError(
-        `"${name}" is ${bytes} bytes as UTF-8, over the limit of 1 MiB (${MAX_FIELD_BYTES} ` +
-          "bytes) a field may hold; shorten it",
-      );
-    }
-  }
-  if (value.includes("\0")) {
-    throw new TypeError(`"${name}" holds a NUL character (U+0000); remove it`);
-  }
-  if (!value.isWellFormed()) {
-    throw new TypeError(
-      `"${name}" holds a lone surrogate (a \\ud800-\\udfff escape without its pair); fix it`,
-    );
-  }
-  return value;
 }
 
 function toRecord(values: Record<string, unknown>, id: string | null): TicketRecord {
