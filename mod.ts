@@ -53,6 +53,12 @@ export type {
   ServiceEntry,
   StepConfig,
 } from "./core/config/schema.ts";
+export { configJsonSchema } from "./core/config/json_schema.ts";
+export type {
+  ConfigJsonSchemaOptions,
+  JsonSchema,
+  ParamsSchemaOf,
+} from "./core/config/json_schema.ts";
 export { compileCondition, compileExpression, compileValue } from "./core/expression.ts";
 export type {
   CompiledValue,

@@ -8,9 +8,12 @@ export type Modes = { offline: boolean; frozen: boolean };
 export interface CommandLine {
   /** `run`, `check`, `lock`, `fetch` or `plugins`. */
   command: string;
-  /** For `plugins`: `list`, `info` or `search`. */
+  /** For `plugins`: `list`, `info` or `search`; for `new`: `plugin`. */
   sub?: string;
-  /** The config file; for `plugins info` the specifier, for `plugins search` the words. */
+  /**
+   * The config file ("" for `otai schema` without one); for `plugins info` the specifier, for
+   * `plugins search` the words.
+   */
   target: string;
   /** Print JSON on stdout. */
   json: boolean;
@@ -22,9 +25,11 @@ export interface CommandLine {
   level: LogLevel;
   /** The log format. */
   format: "text" | "json";
+  /** For `new plugin`: the JSR scope given with `--scope`. */
+  scope?: string;
 }
 
-const COMMANDS = ["run", "check", "lock", "fetch", "plugins"];
+const COMMANDS = ["run", "check", "lock", "fetch", "plugins", "schema", "new"];
 
 /**
  * Reads the command line.
@@ -46,6 +51,7 @@ export function parseCommandLine(
         debug: { type: "boolean" },
         offline: { type: "boolean" },
         frozen: { type: "boolean" },
+        scope: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -56,6 +62,31 @@ export function parseCommandLine(
   const { values, positionals } = parsed;
   if (values.help) return "help";
   if (values.version) return "version";
+  const words = commandWords(positionals, values.scope !== undefined);
+  if ("usage" in words) return words;
+  const { command, sub, target } = words;
+  const level = values["log-level"] ?? (values.json ? "warning" : "info");
+  const format = values["log-format"] ?? "text";
+  if (!isLogLevel(level)) return { usage: `unknown --log-level "${level}"` };
+  if (format !== "text" && format !== "json") return { usage: `unknown --log-format "${format}"` };
+  return {
+    command,
+    ...(sub ? { sub } : {}),
+    target,
+    json: values.json === true,
+    debug: values.debug === true,
+    modes: { offline: values.offline === true, frozen: values.frozen === true },
+    level,
+    format,
+    ...(values.scope !== undefined ? { scope: values.scope } : {}),
+  };
+}
+
+/** The command, its sub-command and its target (config, specifier, words or name). */
+function commandWords(
+  positionals: string[],
+  scoped: boolean,
+): { command: string; sub?: string; target: string } | { usage: string } {
   let [command, ...rest] = positionals;
   if (!COMMANDS.includes(command ?? "")) [command, rest] = ["run", positionals];
   let sub: string | undefined;
@@ -66,28 +97,25 @@ export function parseCommandLine(
     }
     if (sub === "search" && rest.length) rest = [rest.join(" ")];
   }
-  const target = rest[0];
-  if (!target || rest.length > 1) {
+  if (command === "new") {
+    sub = rest.shift();
+    if (sub !== "plugin") return { usage: 'use "otai new plugin <name>"' };
+  }
+  if (scoped && command !== "new") {
+    return { usage: '--scope is only for "otai new plugin <name>"' };
+  }
+  const target = rest[0] ?? "";
+  // `otai schema` alone prints the schema of every config ("" for no config).
+  if ((!target && command !== "schema") || rest.length > 1) {
     return {
       usage: sub === "info"
         ? "give exactly one plugin specifier"
         : sub === "search"
         ? "give the words to search for"
+        : sub === "plugin"
+        ? 'give exactly one plugin name: "otai new plugin <name>"'
         : "give exactly one config file",
     };
   }
-  const level = values["log-level"] ?? (values.json ? "warning" : "info");
-  const format = values["log-format"] ?? "text";
-  if (!isLogLevel(level)) return { usage: `unknown --log-level "${level}"` };
-  if (format !== "text" && format !== "json") return { usage: `unknown --log-format "${format}"` };
-  return {
-    command: command!,
-    ...(sub ? { sub } : {}),
-    target,
-    json: values.json === true,
-    debug: values.debug === true,
-    modes: { offline: values.offline === true, frozen: values.frozen === true },
-    level,
-    format,
-  };
+  return { command: command!, ...(sub ? { sub } : {}), target };
 }

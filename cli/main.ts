@@ -8,6 +8,8 @@ import { type CommandLine, parseCommandLine } from "./_args.ts";
 import { print, secrets, usage } from "./_io.ts";
 import { check } from "./check_command.ts";
 import { run } from "./run_command.ts";
+import { newPlugin } from "./new_command.ts";
+import { schema } from "./schema_command.ts";
 import { fetchPlugins, pluginInfo, pluginList, pluginSearch } from "./plugins_command.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
@@ -21,6 +23,8 @@ Usage:
   otai plugins list <config.yml>      each plugin: status, effective permissions, source
   otai plugins info <specifier>       a plugin's manifest, fetched without granting it anything
   otai plugins search <words>         JSR packages matching the words, with the permissions each requests
+  otai schema [config.yml]            the config's JSON Schema; given a config, with its plugins' params
+  otai new plugin <name>              a ready plugin package in ./<name>/ (--scope @acme: its JSR scope)
   otai --help | --version
 
 Options:
@@ -63,7 +67,8 @@ export async function main(args: string[]): Promise<number> {
  * from a URL holding a token) shows them.
  */
 async function usesWorkers(line: CommandLine): Promise<boolean> {
-  if (line.sub === "info" || line.sub === "search") return false;
+  if (line.command === "new") return false;
+  if (line.sub === "info" || line.sub === "search" || line.command === "schema") return false;
   try {
     const config = await loadConfig(line.target);
     secrets.addAll(config.secrets);
@@ -73,13 +78,17 @@ async function usesWorkers(line: CommandLine): Promise<boolean> {
   }
 }
 
-function dispatch({ command, sub, target, json, modes }: CommandLine): Promise<number> {
+function dispatch({ command, sub, target, json, modes, scope }: CommandLine): Promise<number> {
   switch (command) {
+    case "new":
+      return newPlugin(target, scope === undefined ? {} : { scope });
     case "check":
       return check(target, json, modes);
     case "lock":
     case "fetch":
       return fetchPlugins(target, command === "lock", modes.offline);
+    case "schema":
+      return schema(target, modes);
     case "plugins":
       return sub === "info"
         ? pluginInfo(target, json, modes.offline)

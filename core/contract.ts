@@ -26,6 +26,8 @@ export interface WireError {
   message: string;
   /** The stack inside the sandbox, when there was one. */
   stack?: string;
+  /** The error's `cause`, when it had one (up to three levels). */
+  cause?: WireError;
 }
 
 /** How a request to a plugin ended: a pipe run, a service creation or a method call. */

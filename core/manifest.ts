@@ -22,6 +22,8 @@ export interface ManifestInfo {
     name: string;
     description?: string;
     hasParams: boolean;
+    /** A JSON Schema (draft 2020-12) of its params, when its params schema can give one. */
+    paramsSchema?: Record<string, unknown>;
   }[];
 }
 
@@ -61,22 +63,7 @@ export function checkManifest(
         "or an otai release that implements its range",
     );
   }
-  const perms = m.permissions ?? {};
-  if (perms === null || typeof perms !== "object" || Array.isArray(perms)) {
-    problems.push(`"permissions" must be a mapping such as { net: ["host"] }`);
-  } else {
-    for (const [k, v] of Object.entries(perms)) {
-      if (!(PERMISSION_NAMES as string[]).includes(k)) {
-        problems.push(
-          `"permissions.${k}" is not a Deno permission (${PERMISSION_NAMES.join(", ")})`,
-        );
-      } else if (
-        typeof v !== "boolean" && !(Array.isArray(v) && v.every((x) => typeof x === "string"))
-      ) {
-        problems.push(`"permissions.${k}" must be true, false or a list of strings`);
-      }
-    }
-  }
+  checkPermissions(m.permissions ?? {}, problems);
   const seen = new Set<string>();
   const injectables = Array.isArray(m.injectables) ? m.injectables : [];
   for (const [n, i] of injectables.entries()) {
@@ -94,9 +81,32 @@ export function checkManifest(
     } else if (seen.has(i.name)) {
       problems.push(`injectables[${n}].name "${i.name}" is used twice; names must be unique`);
     } else seen.add(i.name);
+    const schema = i.paramsSchema;
+    if (
+      schema !== undefined &&
+      (schema === null || typeof schema !== "object" || Array.isArray(schema))
+    ) {
+      problems.push(`injectables[${n}].paramsSchema must be a JSON Schema object`);
+    }
   }
   if (problems.length) return { problems };
   return { manifest: m as unknown as ManifestInfo };
+}
+
+function checkPermissions(perms: unknown, problems: string[]): void {
+  if (perms === null || typeof perms !== "object" || Array.isArray(perms)) {
+    problems.push(`"permissions" must be a mapping such as { net: ["host"] }`);
+    return;
+  }
+  for (const [k, v] of Object.entries(perms)) {
+    if (!(PERMISSION_NAMES as string[]).includes(k)) {
+      problems.push(`"permissions.${k}" is not a Deno permission (${PERMISSION_NAMES.join(", ")})`);
+    } else if (
+      typeof v !== "boolean" && !(Array.isArray(v) && v.every((x) => typeof x === "string"))
+    ) {
+      problems.push(`"permissions.${k}" must be true, false or a list of strings`);
+    }
+  }
 }
 
 function show(v: unknown): string {

@@ -40,23 +40,61 @@ export async function workspacePackages(root: URL): Promise<JsrPackage[]> {
   const packages: JsrPackage[] = [];
   for (const { dir: at, config } of configs) {
     const imports = { ...(rootConfig.imports ?? {}), ...(config.imports ?? {}) };
-    const files: Record<string, string> = {};
-    for (const path of await publishedFiles(at)) {
-      const text = await Deno.readTextFile(new URL(path.slice(1), at));
-      files[path] = /\.[mc]?[jt]sx?$/.test(path) ? writeOut(text, imports, members) : text;
-    }
-    const exports = typeof config.exports === "string" ? { ".": config.exports } : config.exports;
-    packages.push({ name: config.name, version: config.version, files, exports });
+    packages.push(await readPackage(at, config, imports, members));
   }
   return packages;
 }
 
+/**
+ * Reads one package folder that is not part of a workspace (a plugin of your own), as
+ * {@linkcode workspacePackages} reads a member: the files its dry run lists, with the bare
+ * specifiers of its import map written out.
+ *
+ * @param dir The package folder (holding its `deno.json`).
+ * @param options `env` for its `deno publish --dry-run`, such as `JSR_URL` when its
+ *   dependencies come from a loopback registry.
+ * @returns The package.
+ * @throws {Error} When its `deno publish --dry-run` fails (its output says why).
+ *
+ * @example
+ * ```ts ignore
+ * import { serveJsrRegistry } from "@otai/cli/testing";
+ * await using registry = await serveJsrRegistry();
+ * await registry.publish(await folderPackage(new URL("./acme-greeter/", import.meta.url)));
+ * ```
+ */
+export async function folderPackage(
+  dir: URL,
+  options: { env?: Record<string, string> } = {},
+): Promise<JsrPackage> {
+  const at = new URL(dir.href.endsWith("/") ? dir.href : `${dir.href}/`);
+  const config = readJson(new URL("deno.json", at));
+  return await readPackage(at, config, config.imports ?? {}, new Map(), options.env);
+}
+
+async function readPackage(
+  at: URL,
+  // deno-lint-ignore no-explicit-any
+  config: Record<string, any>,
+  imports: Record<string, string>,
+  members: Map<string, string>,
+  env: Record<string, string> = {},
+): Promise<JsrPackage> {
+  const files: Record<string, string> = {};
+  for (const path of await publishedFiles(at, env)) {
+    const text = await Deno.readTextFile(new URL(path.slice(1), at));
+    files[path] = /\.[mc]?[jt]sx?$/.test(path) ? writeOut(text, imports, members) : text;
+  }
+  const exports = typeof config.exports === "string" ? { ".": config.exports } : config.exports;
+  return { name: config.name, version: config.version, files, exports };
+}
+
 /** The files `deno publish --dry-run` lists for the package in `dir`, as `/path`. */
-async function publishedFiles(dir: URL): Promise<string[]> {
+async function publishedFiles(dir: URL, env: Record<string, string>): Promise<string[]> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["publish", "--dry-run", "--allow-dirty", "--no-check"],
     cwd: fileURLToPath(dir),
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();

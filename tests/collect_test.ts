@@ -55,7 +55,7 @@ Deno.test("an expression error in collect fails that item, saying so", async () 
   const data = each.data as { failures: { step: string; error: string }[]; failed: number };
   strictEqual(data.failed, 8, "item 3 in its step, every other one in collect");
   match(data.failures[0]!.error, /^collect: /);
-  strictEqual(data.failures.find((f) => f.step === "check")!.error, "bad value 3");
+  strictEqual(data.failures.find((f) => f.step === "check")!.error, "bad value 3 (at probe.ts:53)");
 });
 
 Deno.test("collect is refused outside a for_each and when not one expression", async () => {

@@ -80,7 +80,10 @@ for (const mode of MODES) {
     strictEqual(a.succeeded + a.failed + a.skipped, 100);
     ok(a.failures.some((f) => /No such key: data/.test(f.error)), "a skipped step has no data");
     const check = a.failures.find((f) => f.step === "check")!;
-    strictEqual(check.error, "fixed for main: take=succeeded,parse=succeeded,mutate=succeeded");
+    strictEqual(
+      check.error,
+      "fixed for main: take=succeeded,parse=succeeded,mutate=succeeded (at looped.ts:42)",
+    );
     const missing = loopData(inside, "missing");
     deepStrictEqual(missing, loopData(outside, "missing"));
     match(

@@ -347,3 +347,32 @@ orchestrator:
   deepStrictEqual((stepOf([r!], "each").data as { succeeded: number }).succeeded, 500);
   deepStrictEqual(JSON.parse(JSON.stringify(r)).steps[0].data.items.length, 500);
 });
+
+Deno.test("an error from plugin code names its file and line and its causes, in every mode", async (t) => {
+  for (const isolation of ["process", "worker", "none"] as const) {
+    await t.step(isolation, async () => {
+      await using cfg = await tempConfig(`plugins:
+  - from: ${fixture("boom.ts")}
+    permissions: { net: ["127.0.0.1"] }
+    isolation: ${isolation}${isolation === "none" ? "\n    trusted: true" : ""}
+orchestrator:
+  runners:
+    - id: main
+      run:
+        - { id: boom, use: "boom:Boom", continue_on_error: true }
+        - { id: caused, use: "boom:Caused" }
+`);
+      const r = await runCli(["run", cfg.file, "--json"]);
+      strictEqual(r.code, 1, r.stderr);
+      const steps = JSON.parse(r.stdout).runners[0].steps;
+      match(
+        steps[0].error,
+        /^Cannot read properties of undefined \(reading 'y'\) \(at boom\.ts:2\)$/,
+      );
+      match(
+        steps[1].error,
+        /^sync failed \(at boom\.ts:14\); caused by TypeError: connection refused$/,
+      );
+    });
+  }
+});

@@ -155,7 +155,7 @@ export function checkStep(
 
 export const schedule = z.strictObject({
   interval: duration.optional(),
-  cron: z.string().optional(),
+  cron: z.string().optional().describe('A cron pattern such as "*/5 * * * *"'),
 })
   .check(z.superRefine((o, ctx) => {
     if (!isRecord(o)) return;

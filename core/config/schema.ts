@@ -54,18 +54,21 @@ const pluginEntryShape = {
     .optional().describe("Registry prefix; default: the plugin's manifest name"),
   permissions: permissions.optional()
     .describe("The explicit grant; absent means no permissions"),
-  enabled: z.boolean().optional().describe("False to list the plugin without loading it"),
+  enabled: z.boolean().optional().describe("False to list the plugin without loading it")
+    .meta({ default: true }),
   integrity: z.string().regex(/^sha256-[0-9a-f]{64}$/, {
     error: 'expected "sha256-" and 64 hex digits, as "otai plugins info" prints it',
   }).optional().describe("sha256-<hex> of the plugin's whole module graph"),
   insecure: z.boolean().optional().describe("Allow an http: plugin from a host not localhost"),
   isolation: z.enum(["worker", "process", "none"], {
     error: 'expected "worker" (default), "process" or "none"',
-  }).optional().describe("How its code is confined"),
+  }).optional().describe("How its code is confined").meta({ default: "process" }),
   trusted: z.boolean().optional().describe("Required for isolation: none"),
   limits: z.strictObject({
-    memory_mb: z.int().min(16, { error: "expected at least 16 (MB)" }).optional(),
-    result_mb: z.number().positive().optional(),
+    memory_mb: z.int().min(16, { error: "expected at least 16 (MB)" }).optional()
+      .describe("Heap limit of its subprocess in MB (isolation: process only)"),
+    result_mb: z.number().positive().optional()
+      .describe("Largest result a pipe may send back, in MB"),
   }).optional().describe("Resource limits"),
 };
 
@@ -89,8 +92,9 @@ const pluginEntry = z.strictObject(pluginEntryShape).check(z.superRefine((p, ctx
 }, always));
 
 const serviceEntryShape = {
-  id,
-  use: z.string({ error: 'expected "prefix:Name" of a service' }),
+  id: id.describe("The service's id, which steps and services inject"),
+  use: z.string({ error: 'expected "prefix:Name" of a service' })
+    .describe("prefix:Name of the service it creates"),
   params: serviceParams.optional(),
   injects: injects.optional(),
 };
@@ -98,35 +102,39 @@ const serviceEntryShape = {
 const serviceEntry = z.strictObject(serviceEntryShape);
 
 const stepShape = {
-  id,
+  id: id.describe("The step's id, unique in its list; steps.<id> in expressions"),
   use: z.string({ error: 'expected "prefix:Name" of a pipe' }).optional()
     .describe("prefix:Name of the pipe it runs"),
   params: stepParams.optional(),
   injects: injects.optional(),
   if: condition("expected a CEL expression").optional()
     .describe("A CEL condition; the step is skipped when false"),
-  timeout: duration.optional(),
-  continue_on_error: z.boolean().optional(),
+  timeout: duration.optional().describe("The step's time limit (default: defaults.timeout)"),
+  continue_on_error: z.boolean().optional()
+    .describe("True to go on with the runner when this step fails").meta({ default: false }),
   for_each: forEach.optional().describe("${{ expression }} yielding the items"),
-  concurrency: z.int().min(1).max(10_000).optional().describe("Items in flight at once"),
+  concurrency: z.int().min(1).max(10_000).optional().describe("Items in flight at once")
+    .meta({ default: 1 }),
   collect: collect.optional().describe(
     "${{ expression }} evaluated after each item that did not fail; non-null values are kept " +
       "in data.collected",
   ),
 };
 
+const SUB_STEPS = "The steps a for_each runs for each item";
+
 /** One step, with its sub-steps. */
 const stepSchema: z.ZodType<StepConfig> = z.strictObject({
   ...stepShape,
   get steps() {
-    return z.array(stepSchema).min(1).optional();
+    return z.array(stepSchema).min(1).optional().describe(SUB_STEPS);
   },
 }).check(z.superRefine(checkStep, always));
 
 /** One step, its sub-steps left unchecked (the compiler checks each on its own). */
 const stepEntry = z.strictObject({
   ...stepShape,
-  steps: z.array(z.unknown()).min(1).optional(),
+  steps: z.array(z.unknown()).min(1).optional().describe(SUB_STEPS),
 }).check(z.superRefine(checkStep, always));
 
 const oneOrMore = <T extends z.ZodType>(step: T) =>
@@ -136,15 +144,18 @@ const oneOrMore = <T extends z.ZodType>(step: T) =>
   );
 
 const runnerShape = {
-  id,
+  id: id.describe("The runner's id"),
   on: schedule.optional(),
   params: z.record(z.string(), z.unknown(), { error: "expected a mapping of params" })
     .optional().describe("Values available as params in expressions"),
-  timeout: duration.optional(),
-  concurrency: z.int().min(1).max(10_000).optional(),
+  timeout: duration.optional().describe("The time limit of one run of all its steps"),
+  concurrency: z.int().min(1).max(10_000).optional()
+    .describe("Scheduled runs of this runner in flight at once"),
   repeat: z.strictObject({
-    while: condition("expected a CEL condition over the finished cycle's steps"),
-    in_flight: z.int().min(1).max(64).optional(),
+    while: condition("expected a CEL condition over the finished cycle's steps")
+      .describe("A CEL condition over the finished cycle's steps"),
+    in_flight: z.int().min(1).max(64).optional().describe("Cycles in flight at once")
+      .meta({ default: 1 }),
   }).optional().describe("Cycles back to back while `while` holds, in_flight at once"),
 };
 
@@ -158,24 +169,29 @@ const runnerEntry = z.strictObject({ ...runnerShape, run: oneOrMore(z.unknown())
 const rootShape = {
   otai: apiRange.optional(),
   defaults: z.strictObject({
-    timeout: duration.optional(),
-    kill_after: duration.optional(),
+    timeout: duration.optional().describe("The default step time limit").meta({ default: "60s" }),
+    kill_after: duration.optional()
+      .describe("How long a timed-out step may go on before its sandbox is stopped"),
     stop_grace: duration.optional().describe(
       "After a stop request (SIGTERM, Ctrl-C), how long work in flight may finish before the " +
-        "plugins are stopped (default 8s)",
-    ),
+        "plugins are stopped",
+    ).meta({ default: "8s" }),
   }).optional().describe("Defaults for steps"),
   fetch: z.strictObject({
-    timeout: duration.optional(),
-    max_size_mb: z.number().positive().optional(),
+    timeout: duration.optional().describe("How long fetching a remote plugin may take"),
+    max_size_mb: z.number().positive().optional()
+      .describe("The largest remote plugin, in MB"),
   }).optional().describe("Limits on fetching remote plugins"),
 };
 
 const config = z.strictObject({
   ...rootShape,
-  plugins: z.array(pluginEntry).optional(),
-  services: z.array(serviceEntry).optional(),
-  orchestrator: z.strictObject({ runners: z.array(runner).min(1) }),
+  plugins: z.array(pluginEntry).optional().describe("The plugins to load, each with its grant"),
+  services: z.array(serviceEntry).optional()
+    .describe("Services created once, which steps inject"),
+  orchestrator: z.strictObject({
+    runners: z.array(runner).min(1).describe("Each runs its steps once or on a schedule"),
+  }).describe("What runs"),
 });
 
 /** The top level of a config, its lists left unchecked (the compiler checks each entry). */

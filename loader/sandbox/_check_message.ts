@@ -135,11 +135,15 @@ function isText(v: unknown): boolean {
   return typeof v === "string";
 }
 
-function isError(v: unknown): boolean {
+function isError(v: unknown, depth = 0): boolean {
   const e = v as Record<string, unknown> | null;
   return e !== null && typeof e === "object" && isText(e.name) && isText(e.message) &&
-    (e.stack === undefined || isText(e.stack));
+    (e.stack === undefined || isText(e.stack)) &&
+    (e.cause === undefined || (depth < MAX_CAUSES && isError(e.cause, depth + 1)));
 }
+
+/** How many causes an error may carry across the boundary. */
+const MAX_CAUSES = 3;
 
 function isPlainRecord(v: unknown, maxBytes: number): boolean {
   return v !== null && typeof v === "object" && !Array.isArray(v) && !checkPlainData(v, maxBytes);

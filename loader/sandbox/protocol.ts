@@ -33,7 +33,14 @@ export interface ManifestDescription {
   /** `permissions`, as plain data. */
   permissions: unknown;
   /** Each injectable, without code. */
-  injectables: { kind: unknown; name: unknown; description: unknown; hasParams: boolean }[];
+  injectables: {
+    kind: unknown;
+    name: unknown;
+    description: unknown;
+    hasParams: boolean;
+    /** A JSON Schema of its params, when its params schema can give one. */
+    paramsSchema?: unknown;
+  }[];
 }
 
 /** A pipe run as it crosses the boundary. */

@@ -39,8 +39,42 @@ export function describe(m: Record<string, unknown>): ManifestDescription {
       name: i?.name,
       description: typeof i?.description === "string" ? i.description : undefined,
       hasParams: i?.params !== undefined,
+      ...paramsSchemaOf(i?.params),
     })),
   };
+}
+
+/** The largest params JSON Schema a description carries; a larger one is left out. */
+const MAX_PARAMS_SCHEMA_CHARS = 64 * 1024;
+
+/**
+ * The JSON Schema of a params schema's input, as plain data, when the schema can give one: a
+ * Standard JSON Schema (`~standard.jsonSchema`, zod v4 and others) or a `toJSONSchema()` method.
+ * What cannot be expressed becomes "anything", so the JSON Schema is never stricter.
+ */
+function paramsSchemaOf(params: unknown): { paramsSchema?: Record<string, unknown> } {
+  if (params === null || (typeof params !== "object" && typeof params !== "function")) return {};
+  const p = params as {
+    "~standard"?: { jsonSchema?: { input?: (o: Record<string, unknown>) => unknown } };
+    toJSONSchema?: (o: Record<string, unknown>) => unknown;
+  };
+  const target = "draft-2020-12";
+  try {
+    const input = p["~standard"]?.jsonSchema?.input;
+    const schema = typeof input === "function"
+      ? input({ target, libraryOptions: { unrepresentable: "any" } })
+      : typeof p.toJSONSchema === "function"
+      ? p.toJSONSchema({ target, io: "input", unrepresentable: "any" })
+      : undefined;
+    const text = schema === undefined ? undefined : JSON.stringify(schema);
+    if (text === undefined || text.length > MAX_PARAMS_SCHEMA_CHARS) return {};
+    const data = JSON.parse(text);
+    return data !== null && typeof data === "object" && !Array.isArray(data)
+      ? { paramsSchema: data }
+      : {};
+  } catch {
+    return {}; // a schema that cannot describe itself: its params go unchecked by editors
+  }
 }
 
 function plain(v: unknown): unknown {

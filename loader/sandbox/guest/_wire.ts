@@ -40,12 +40,17 @@ export async function parseParams(schema: StandardSchema, value: unknown): Promi
  * An error as it crosses the boundary; non-Error values are described. Plugin code controls the
  * error object (a getter may throw), so every field is read defensively.
  */
-export function wire(e: unknown): WireError {
+export function wire(e: unknown, depth = 0): WireError {
   if (e instanceof Error) {
     const name = read(() => e.name) ?? "Error";
     const message = read(() => e.message) ?? "threw an error whose message cannot be read";
     const stack = read(() => e.stack);
-    return { name, message, ...(stack ? { stack } : {}) };
+    let cause: unknown;
+    try {
+      cause = e.cause;
+    } catch { /* a getter that throws: no cause */ }
+    const wired = depth < 3 && cause !== undefined ? wire(cause, depth + 1) : undefined;
+    return { name, message, ...(stack ? { stack } : {}), ...(wired ? { cause: wired } : {}) };
   }
   let text: string;
   try {
