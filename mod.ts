@@ -130,6 +130,7 @@ export type {
   ServiceContext,
   ServiceDefinition,
   ServiceProxy,
+  SetupContext,
   StandardSchema,
   StandardSchemaResult,
   StepState,

@@ -38,6 +38,7 @@ export type {
   ServiceContext,
   ServiceDefinition,
   ServiceProxy,
+  SetupContext,
   StandardSchema,
   StandardSchemaResult,
   StepState,

@@ -1,6 +1,7 @@
 import { API_VERSION } from "../core/api_version.ts";
 import { loadConfig } from "../core/config/load_config.ts";
 import { ConfigError, formatDiagnostic } from "../core/errors.ts";
+import { envGranted } from "../core/secrets.ts";
 import { setupLogging } from "./_logging.ts";
 import { escapeControl } from "./_text.ts";
 import { reexecWithWorkerOptions } from "./_reexec.ts";
@@ -72,6 +73,14 @@ async function usesWorkers(line: CommandLine): Promise<boolean> {
   try {
     const config = await loadConfig(line.target);
     secrets.addAll(config.secrets);
+    // What any plugin may read of the environment is secret too, before a plugin that fails to
+    // start (its setup quoting its license key) can show it.
+    const all = Object.entries(Deno.env.toObject());
+    for (const p of config.plugins) {
+      const grant = p.entry?.permissions?.env;
+      if (!grant) continue;
+      for (const [name, value] of all) if (envGranted(grant, name)) secrets.add(value);
+    }
     return config.plugins.some((p) => p.entry?.isolation === "worker");
   } catch {
     return false; // the command itself reports what is wrong with the file

@@ -192,4 +192,19 @@ export interface PluginManifest {
   permissions?: Permissions;
   /** The services and pipes it registers. */
   injectables: readonly Injectable[];
+  /**
+   * Runs once in each of the plugin's sandboxes after it loaded, under the plugin's
+   * permissions (its granted env and net: a license check), before any service is created or
+   * step runs. If it throws, `otai run` and `otai check` stop with exit code 2 and its message
+   * (secrets redacted); no step runs. It has 30 s; `ctx.signal` aborts then.
+   */
+  setup?(ctx: SetupContext): void | Promise<void>;
+}
+
+/** What a manifest's `setup()` gets. */
+export interface SetupContext {
+  /** Records to the host log under `otai.plugin.<prefix>`. */
+  log: PluginLogger;
+  /** Aborted when setup runs out of time. */
+  signal: AbortSignal;
 }

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import type { HostMessage, SandboxMessage } from "./protocol.ts";
+import type { ServiceCall, WireError } from "../../core/contract.ts";
 
 /** The grants of one sandbox. */
 export class CallGrants {
@@ -78,4 +80,32 @@ export class CallGrants {
 export function early(deadline: number): number {
   const left = deadline - Date.now();
   return deadline - Math.min(2000, Math.max(0, left / 3));
+}
+
+/**
+ * Routes a service call a sandbox made: refused unless the step (or service) it came from was
+ * granted that instance; else handed to `onCall` with a deadline a little before the caller's,
+ * so that the caller learns which service hung instead of timing out itself.
+ */
+export function routeCall(
+  msg: Extract<SandboxMessage, { t: "call" }>,
+  calls: CallGrants,
+  send: (msg: HostMessage) => void,
+  onCall: ((call: ServiceCall) => Promise<unknown>) | undefined,
+): void {
+  const reply = (ok: boolean, value?: unknown, error?: WireError) =>
+    send({ t: "result", id: msg.id, ok, value, ...(error ? { error } : {}) });
+  if (!calls.allows(msg.origin, msg.instance) || !onCall) {
+    reply(false, undefined, {
+      name: "NotCapable",
+      message: `service "${msg.instance}" is not injected into this step; add it under injects`,
+    });
+    return;
+  }
+  const deadline = calls.deadline(msg.origin, msg.deadline);
+  const call = { instance: msg.instance, method: msg.method, args: msg.args };
+  onCall(deadline === undefined ? call : { ...call, deadline: early(deadline) }).then(
+    (value) => reply(true, value),
+    (e) => reply(false, undefined, { name: e?.name ?? "Error", message: String(e?.message ?? e) }),
+  );
 }

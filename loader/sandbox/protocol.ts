@@ -150,6 +150,7 @@ export type HostMessage =
   | RunMessage
   | LoopMessage
   | { t: "stop"; id: number }
+  | { t: "setup"; id: number; timeoutMs: number }
   | { t: "scope"; id: number; steps: StepStates }
   | { t: "drop"; id: number }
   | { t: "abort"; id: number; reason?: WireError }

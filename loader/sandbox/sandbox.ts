@@ -1,4 +1,4 @@
-import type { DoneMessage, ManifestDescription, SandboxMessage } from "./protocol.ts";
+import type { DoneMessage, ManifestDescription } from "./protocol.ts";
 import type {
   InjectableKind,
   InvokeOptions,
@@ -9,7 +9,6 @@ import type {
   PluginRuntime,
   RunInput,
   ServiceCall,
-  WireError,
 } from "../../core/contract.ts";
 import { formatMs } from "../../core/duration.ts";
 import type { Channel, StartOptions } from "./_channel.ts";
@@ -18,7 +17,7 @@ import { ScopeCache } from "./_scopes.ts";
 import { checkMessage } from "./_check_message.ts";
 import { openChannel } from "./_open_channel.ts";
 import { HostLoop, type LoopRun } from "./_host_loop.ts";
-import { CallGrants, early } from "./_call_grants.ts";
+import { CallGrants, routeCall } from "./_call_grants.ts";
 import { failed, rebuild, withDeadline } from "./_replies.ts";
 import { Requests } from "./_requests.ts";
 export type { LoopRun } from "./_host_loop.ts";
@@ -82,6 +81,23 @@ export class PluginSandbox implements PluginRuntime {
   /** Why the sandbox stopped, or undefined while it runs. */
   get deadReason(): string | undefined {
     return this.#dead;
+  }
+
+  /**
+   * Runs the manifest's `setup()` in the sandbox, under the plugin's permissions.
+   *
+   * @throws {Error} The plugin's own error (``setup failed: …``), or a timeout.
+   */
+  async setup(timeoutMs: number): Promise<void> {
+    const id = this.#requests.id();
+    const asked = this.#requests.request({ t: "setup", id, timeoutMs });
+    const { outcome } = await withDeadline(asked, Date.now() + timeoutMs, (waited) => {
+      const message = `did not finish within ${formatMs(waited)}`;
+      queueMicrotask(() => this.#died(`its setup() ${message}`));
+      return failed(id, { name: "TimeoutError", message });
+    });
+    if (outcome.status !== "failed") return;
+    throw rebuild({ ...outcome.error, message: `setup failed: ${outcome.error.message}` });
   }
 
   /** Creates a service instance inside the sandbox. */
@@ -260,35 +276,14 @@ export class PluginSandbox implements PluginRuntime {
       if (msg.t === "done") {
         this.#requests.done(msg);
       } else if (msg.t === "progress") this.#loops.get(msg.id)?.progress(msg);
-      else if (msg.t === "call") this.#route(msg);
-      else if (msg.t === "log") this.#options.onLog?.(msg.level, msg.message, msg.props);
+      else if (msg.t === "call") {
+        routeCall(msg, this.#calls, (m) => this.#requests.send(m), this.#options.onCall);
+      } else if (msg.t === "log") this.#options.onLog?.(msg.level, msg.message, msg.props);
       else if (msg.t === "crash") {
         this.#options.onLog?.("error", "Uncaught error in plugin code: {error}", {
           error: `${msg.error.name}: ${msg.error.message}`,
         });
       }
     }
-  }
-
-  #route(msg: Extract<SandboxMessage, { t: "call" }>): void {
-    const reply = (ok: boolean, value?: unknown, error?: WireError) =>
-      this.#requests.send({ t: "result", id: msg.id, ok, value, ...(error ? { error } : {}) });
-    if (!this.#calls.allows(msg.origin, msg.instance) || !this.#options.onCall) {
-      reply(false, undefined, {
-        name: "NotCapable",
-        message: `service "${msg.instance}" is not injected into this step; add it under injects`,
-      });
-      return;
-    }
-    const deadline = this.#calls.deadline(msg.origin, msg.deadline);
-    const call = { instance: msg.instance, method: msg.method, args: msg.args };
-    // The service must answer a little before the caller's own time is up, so that the caller
-    // learns which service hung instead of timing out itself.
-    this.#options.onCall(deadline === undefined ? call : { ...call, deadline: early(deadline) })
-      .then(
-        (value) => reply(true, value),
-        (e) =>
-          reply(false, undefined, { name: e?.name ?? "Error", message: String(e?.message ?? e) }),
-      );
   }
 }

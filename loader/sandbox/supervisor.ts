@@ -59,6 +59,12 @@ export class SupervisedPlugin implements PluginRuntime {
       ...options,
       onExit: (reason) => holder.plugin?.exited(reason),
     });
+    try {
+      await sandbox.setup(SETUP_TIMEOUT_MS);
+    } catch (e) {
+      sandbox.terminate("its setup failed");
+      throw e;
+    }
     const plugin = new SupervisedPlugin(options, sandbox);
     holder.plugin = plugin;
     return { plugin, manifest };
@@ -230,6 +236,8 @@ export class SupervisedPlugin implements PluginRuntime {
         ...this.#options,
         onExit: (reason) => this.exited(reason),
       });
+      // Every sandbox of the plugin passes its setup (a license check) before any request.
+      await sandbox.setup(SETUP_TIMEOUT_MS);
       for (const s of this.#services) {
         await sandbox.create(s.instance, s.name, s.params, s.services);
       }
@@ -242,3 +250,6 @@ export class SupervisedPlugin implements PluginRuntime {
     }
   }
 }
+
+/** How long a manifest's `setup()` may take (an online license check included). */
+const SETUP_TIMEOUT_MS = 30_000;

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { runSetup, splitRaw } from "./_setup.ts";
 import type { HostMessage, LoopMessage, RunMessage, SandboxMessage } from "../protocol.ts";
 import type {
   Injectable,
@@ -31,9 +32,6 @@ export interface ServerOptions {
   rawFields?: boolean;
 }
 
-/** A result list at least this long is sent as JSON text. */
-const RAW_MIN_ITEMS = 64;
-
 /** Serves one plugin module's injectables to the host. */
 export class PluginServer {
   #post: (batch: SandboxMessage[]) => void;
@@ -43,6 +41,7 @@ export class PluginServer {
   #aborts = new Map<number, AbortController>();
   #scopes = new Map<number, StepStates>();
   #injectables = new Map<string, Injectable>();
+  #manifest: Record<string, unknown> | undefined;
   #nextCallId = 1;
   #loops = new Map<number, GuestLoop>();
   #maxBytes: number;
@@ -78,6 +77,7 @@ export class PluginServer {
       this.#post([{ t: "invalid", problems, manifest: description }]);
       return;
     }
+    this.#manifest = manifest;
     for (const i of manifest!.injectables as Injectable[]) {
       this.#injectables.set(`${i.kind}:${i.name}`, i);
     }
@@ -131,6 +131,8 @@ export class PluginServer {
         return void this.#invoke(msg);
       case "validate":
         return void this.#validate(msg);
+      case "setup":
+        return void this.#setup(msg);
       case "scope":
         this.#scopes.set(msg.id, msg.steps);
         return;
@@ -167,23 +169,15 @@ export class PluginServer {
       this.#end(id, { status: "failed", error: { name: "TypeError", message } });
       return;
     }
-    if (raw && this.#rawFields && value !== null && typeof value === "object") {
-      let rest: Record<string, unknown> | undefined;
-      let texts: Record<string, string> | undefined;
-      for (const [key, field] of Object.entries(value)) {
-        if (Array.isArray(field) && field.length >= RAW_MIN_ITEMS) {
-          (texts ??= {})[key] = JSON.stringify(field);
-        } else (rest ??= {})[key] = field;
-      }
-      if (texts) {
-        this.#send({
-          t: "done",
-          id,
-          outcome: { status: "succeeded", data: rest ?? {} },
-          raw: texts,
-        });
-        return;
-      }
+    const split = raw && this.#rawFields ? splitRaw(value) : undefined;
+    if (split) {
+      this.#send({
+        t: "done",
+        id,
+        outcome: { status: "succeeded", data: split.rest },
+        raw: split.texts,
+      });
+      return;
     }
     this.#end(id, { status: "succeeded", data: value });
   }
@@ -267,6 +261,10 @@ export class PluginServer {
     } catch (e) {
       this.#fail(msg.id, e);
     }
+  }
+
+  async #setup(msg: Extract<HostMessage, { t: "setup" }>): Promise<void> {
+    this.#end(msg.id, await runSetup(this.#manifest, this.#logger, msg.timeoutMs));
   }
 
   async #validate(msg: Extract<HostMessage, { t: "validate" }>): Promise<void> {
