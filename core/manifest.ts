@@ -71,22 +71,26 @@ export function checkManifest(
       problems.push(`injectables[${n}] is not an object`);
       continue;
     }
+    // Named by its name where it has one: "Classify" says more than injectables[1].
+    const it = typeof i.name === "string" && i.name
+      ? `injectables[${n}] ("${i.name.slice(0, 60)}")`
+      : `injectables[${n}]`;
     if (i.kind !== "pipe" && i.kind !== "service") {
-      problems.push(`injectables[${n}].kind must be "pipe" or "service", got ${show(i.kind)}`);
+      problems.push(`${it}.kind must be "pipe" or "service", got ${show(i.kind)}`);
     }
     if (typeof i.name !== "string" || !PASCAL.test(i.name)) {
       problems.push(
         `injectables[${n}].name must be PascalCase such as "Classify", got ${show(i.name)}`,
       );
     } else if (seen.has(i.name)) {
-      problems.push(`injectables[${n}].name "${i.name}" is used twice; names must be unique`);
+      problems.push(`${it}: the name "${i.name}" is used twice; names must be unique`);
     } else seen.add(i.name);
     const schema = i.paramsSchema;
     if (
       schema !== undefined &&
       (schema === null || typeof schema !== "object" || Array.isArray(schema))
     ) {
-      problems.push(`injectables[${n}].paramsSchema must be a JSON Schema object`);
+      problems.push(`${it}.paramsSchema must be a JSON Schema object`);
     }
   }
   if (problems.length) return { problems };

@@ -100,8 +100,25 @@ class Binder {
     const prefix = use.split(":")[0]!;
     const failed = this.#failedPrefixes.has(prefix) ||
       (this.#failedPrefixes.has("") && !this.#registry.pluginOf(prefix));
-    if (!failed) this.#report(path, this.#registry.describeUnknown(use, kind));
+    if (!failed) {
+      this.#report(path, this.#disabled(prefix) ?? this.#registry.describeUnknown(use, kind));
+    }
     return undefined;
+  }
+
+  /** Why an unregistered prefix may belong to a plugin the config lists with `enabled: false`. */
+  #disabled(prefix: string): string | undefined {
+    if (this.#registry.pluginOf(prefix)) return undefined;
+    const off = this.#config.plugins.flatMap((p, i) =>
+      p.entry?.enabled === false && (p.entry.as === undefined || p.entry.as === prefix)
+        ? [{ i, entry: p.entry }]
+        : []
+    );
+    const named = off.find((o) => o.entry.as === prefix) ?? (off.length === 1 ? off[0] : undefined);
+    if (!named) return undefined;
+    const at = this.#config.locate(["plugins", named.i, "enabled"]);
+    return `"${prefix}" is not registered: plugins[${named.i}] (${named.entry.from}) is disabled ` +
+      `(enabled: false at ${at.file}:${at.line}); enable it, or remove the steps that use it`;
   }
 
   validate(entry: RegistryEntry, params: unknown, path: ConfigPath): void {

@@ -1,4 +1,5 @@
 import { dirname } from "node:path";
+import { getLogger } from "@logtape/logtape";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { CompiledConfig } from "../core/config/compile_config.ts";
 import type { PluginEntry } from "../core/config/schema.ts";
@@ -16,6 +17,8 @@ import {
   requireCachedOnlyHost,
   startRuntime,
 } from "./_start_plugin.ts";
+
+const log = getLogger(["otai", "loader"]);
 
 /** Hooks from the host into every plugin sandbox. */
 export interface LoadPluginsOptions {
@@ -146,6 +149,14 @@ async function loadOne(
     ...(resolved.graph ? { integrity: resolved.graph.integrity } : {}),
   });
   const prefix = entry.as ?? m.name;
+  const published = resolved.source.version;
+  if (published && published !== m.version) {
+    log.warn(
+      "Plugin {prefix}: its manifest says version {manifest}, its package is {published}; " +
+        "the plugin's author should publish a manifest with the package's version",
+      { prefix, manifest: m.version, published },
+    );
+  }
   const effective = await effectiveGrant(config, entry, index, m, resolved, options.code);
   const graph = resolved.graph;
   if (isolation === "none") checkUnconfined(entry, m.name, prefix, effective);

@@ -211,3 +211,20 @@ orchestrator:
   );
   match(r.stdout, /in\.csv line 5: id "T-1" repeats line 2/);
 });
+
+Deno.test("a step that uses a disabled plugin says the plugin is disabled, with its line", async () => {
+  for (const as of ["\n    as: probe", ""]) {
+    await using cfg = await tempConfig(`plugins:
+  - from: ${fixture("probe.ts")}${as}
+    enabled: false
+orchestrator:
+  runners: [{ id: main, run: { id: a, use: "probe:Echo" } }]
+`);
+    const r = await runCli(["check", cfg.file]);
+    strictEqual(r.code, 2, r.stderr);
+    match(
+      r.stderr,
+      /"probe" is not registered: plugins\[0\] \(.*probe\.ts\) is disabled \(enabled: false at .*config\.yml:\d+\); enable it, or remove the steps that use it/,
+    );
+  }
+});

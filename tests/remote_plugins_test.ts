@@ -405,3 +405,16 @@ Deno.test("otai plugins search lists JSR packages with the permissions each requ
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("a package whose manifest version differs from its own is named in a warning", async () => {
+  await using registry = await serveJsrRegistry([
+    { name: "@acme/drift", version: "2.1.0", files: pluginFiles("1.0.0") },
+  ]);
+  await using cfg = await tempConfig(config("jsr:@acme/drift@^2"));
+  const r = await runRemoteCli(["run", cfg.file], { cwd: cfg.dir, env: { JSR_URL: registry.url } });
+  strictEqual(r.code, 0, r.stderr);
+  match(
+    r.stderr,
+    /Plugin "remote-hello": its manifest says version "1\.0\.0", its package is "2\.1\.0"/,
+  );
+});

@@ -120,6 +120,7 @@ orchestrator:
     match(m, /"name" must be a kebab-case/);
     match(m, /"version" must be a semver/);
     match(m, /pipe without a run\(\) function/);
+    match(m, /injectables\[1\] \("W"\)\.kind must be "pipe" or "service", got "widget"/);
   });
   await t.step("a requested host the grant does not cover", () => {
     match(messages.find((m) => m.startsWith("5: "))!, /requests net access to "api\.example\.com"/);

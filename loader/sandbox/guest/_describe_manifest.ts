@@ -20,7 +20,11 @@ export function describeProblems(m: Record<string, unknown> | undefined): string
       i.params !== undefined &&
       typeof (i.params as StandardSchema)?.["~standard"]?.validate !== "function"
     ) {
-      problems.push(`injectables[${n}].params is not a Standard Schema (e.g. a zod schema)`);
+      problems.push(
+        `injectables[${n}] ("${
+          String(i.name)
+        }").params is not a Standard Schema (e.g. a zod schema)`,
+      );
     }
   });
   return problems;
