@@ -18,7 +18,7 @@ export interface JsrPackage {
 
 /** A running registry. */
 export interface JsrRegistry extends AsyncDisposable {
-  /** The registry URL, for `JSR_URL` (ends with "/"). */
+  /** The registry URL, for `JSR_URL` (a path of its own on a loopback port; ends with "/"). */
   url: string;
   /** Every request path served, in order. */
   requests: string[];
@@ -77,14 +77,18 @@ export async function serveJsrRegistry(packages: JsrPackage[] = []): Promise<Jsr
     return Promise.resolve();
   };
   for (const p of packages) await publish(p);
+  // Under a path of its own: Deno caches registry files by URL, and a later registry may get
+  // the same port, so no URL of an earlier registry may name a file of this one.
+  const base = `/r${crypto.randomUUID().slice(0, 8)}`;
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
-    const path = decodeURIComponent(new URL(req.url).pathname);
+    const full = decodeURIComponent(new URL(req.url).pathname);
+    const path = full.startsWith(`${base}/`) ? full.slice(base.length) : `(outside)${full}`;
     requests.push(path);
     return answer(store, path);
   });
   const close = () => server.shutdown();
   return {
-    url: `http://127.0.0.1:${server.addr.port}/`,
+    url: `http://127.0.0.1:${server.addr.port}${base}/`,
     requests,
     publish,
     tamper: (name, version, path, content) =>

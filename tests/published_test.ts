@@ -33,7 +33,7 @@ async function startRegistry(): Promise<{ url: string } & AsyncDisposable> {
 
 Deno.test("the main job runs as published: jsr:@otai/cli with every plugin from jsr:@otai/*", async (t) => {
   await using registry = await startRegistry();
-  match(registry.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  match(registry.url, /^http:\/\/127\.0\.0\.1:\d+\/r\w+\/$/);
   const dir = await Deno.makeTempDir({ prefix: "otai-published-" });
   try {
     // Only a config and its data: the example config, unchanged, and its sample files.

@@ -250,7 +250,7 @@ Deno.test("otai plugins info shows a remote manifest without granting anything",
   match(r.stdout, /api: +\^1\.0 \(satisfied by this otai, API 1\.0\.0\)/);
   match(r.stdout, /permissions: +net: all; env: TOKEN/);
   match(r.stdout, /injectables: +Hi \(pipe\)/);
-  match(r.stdout, /resolved: +http:\/\/127\.0\.0\.1:\d+\/@acme\/hello\/1\.0\.0\/mod\.ts/);
+  match(r.stdout, /resolved: +http:\/\/127\.0\.0\.1:\d+\/r\w+\/@acme\/hello\/1\.0\.0\/mod\.ts/);
   match(r.stdout, /integrity: +sha256-[0-9a-f]{64}/);
 });
 
