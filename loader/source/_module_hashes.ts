@@ -49,35 +49,40 @@ export async function moduleHashes(
   specifier: string,
   graph: HashedGraph,
 ): Promise<Record<string, string>> {
+  return (await hashGraph(specifier, graph)).hashes;
+}
+
+/**
+ * Reads each module of a graph once: its hashes by identity ({@linkcode moduleHashes}) and the
+ * hash an older otai computed over module URLs and contents, still accepted where a config
+ * pins it or an older otai.lock holds it.
+ */
+export async function hashGraph(
+  specifier: string,
+  graph: HashedGraph,
+): Promise<{ hashes: Record<string, string>; legacy: string }> {
   const root = graph.resolvedUrl ?? graph.modules[0]?.specifier ?? specifier;
   const dir = root.slice(0, root.lastIndexOf("/") + 1);
   const jsr = (Deno.env.get("JSR_URL") ?? "https://jsr.io/").replace(/\/?$/, "/");
-  const out: Record<string, string> = {};
+  const hashes: Record<string, string> = {};
+  const byUrl: string[] = [];
   for (const m of graph.modules) {
     if (!m.local) continue;
-    out[identity(m.specifier, dir, jsr)] = `sha256-${sha256Hex(await codeOf(specifier, m))}`;
+    const hex = sha256Hex(await codeOf(specifier, m));
+    hashes[identity(m.specifier, dir, jsr)] = `sha256-${hex}`;
+    byUrl.push(`${m.specifier} ${hex}`);
   }
-  for (const p of graph.npmPackages) out[`npm ${p}`] = "";
-  return out;
+  for (const p of graph.npmPackages) {
+    hashes[`npm ${p}`] = "";
+    byUrl.push(`npm ${p}`);
+  }
+  return { hashes, legacy: `sha256-${sha256Hex(byUrl.sort().join("\n"))}` };
 }
 
 /** One `sha256-<hex>` over {@linkcode moduleHashes}. */
 export function integrityOf(hashes: Record<string, string>): string {
   const lines = Object.entries(hashes).map(([k, v]) => (v ? `${k} ${v}` : k)).sort();
   return `sha256-${sha256Hex(lines.join("\n"))}`;
-}
-
-/**
- * The hash of otai before content identities: over module URLs and contents. Still accepted
- * where a config pins it or an older otai.lock holds it.
- */
-export async function legacyIntegrity(specifier: string, graph: HashedGraph): Promise<string> {
-  const lines: string[] = [];
-  for (const m of graph.modules) {
-    if (m.local) lines.push(`${m.specifier} ${sha256Hex(await codeOf(specifier, m))}`);
-  }
-  for (const p of graph.npmPackages) lines.push(`npm ${p}`);
-  return `sha256-${sha256Hex(lines.sort().join("\n"))}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { meaningfulLines } from "../deno_stderr.ts";
 import { FetchError } from "./fetch_error.ts";
 import { jsrName } from "./jsr.ts";
 import { CODE_TYPES } from "./_cached_module.ts";
-import { type HashedGraph, integrityOf, legacyIntegrity, moduleHashes } from "./_module_hashes.ts";
+import { type HashedGraph, hashGraph, integrityOf, moduleHashes } from "./_module_hashes.ts";
 import { explain, reloadTarget, servedType, wrongType } from "./_explain_fetch.ts";
 import { VettedCache } from "../_vetted_cache.ts";
 import { dirname, join } from "node:path";
@@ -154,13 +154,13 @@ async function vet(specifier: string, options: FetchOptions): Promise<PluginGrap
   }));
   const npmPackages = Object.entries(info.npmPackages ?? {}).map(([name, id]) => `${name} ${id}`);
   const hashed = { modules: graphModules, npmPackages, resolvedUrl };
-  const hashes = await moduleHashes(specifier, hashed);
+  const { hashes, legacy } = await hashGraph(specifier, hashed);
   const graph: PluginGraph = {
     specifier,
     resolvedUrl,
     integrity: integrityOf(hashes),
     moduleHashes: hashes,
-    legacyIntegrity: await legacyIntegrity(specifier, hashed),
+    legacyIntegrity: legacy,
     modules: graphModules,
     npmPackages,
     redirects,
