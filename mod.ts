@@ -24,7 +24,7 @@
  *     }),
  *   ],
  * });
- * strictEqual(API_VERSION, "1.0.0");
+ * strictEqual(API_VERSION, "1.1.0");
  * ```
  *
  * @module
@@ -85,6 +85,7 @@ export type {
   InjectableKind,
   InvokeOptions,
   Isolation,
+  LifecycleRequest,
   LoopCounts,
   LoopFailure,
   LoopHole,
@@ -108,8 +109,18 @@ export type {
 export type { Progress, RunnerResult, RunOptions, StepResult } from "./core/engine/engine.ts";
 export type { Plan, PlannedRunner, PlannedService, PlannedStep } from "./core/plan.ts";
 export type { OrchestrateOptions } from "./core/orchestrator.ts";
+export type { EventStats } from "./core/engine/event_bus.ts";
 export { openConfig } from "./loader/open_config.ts";
-export type { OpenConfig, OpenConfigOptions } from "./loader/open_config.ts";
+export type { OpenConfig, OpenConfigOptions, RunConfigOptions } from "./loader/open_config.ts";
+export type {
+  Distribute,
+  DistributedLoop,
+  ItemOutcome,
+  ItemRequest,
+  ItemScope,
+  RemoteLoop,
+} from "./core/engine/distribute.ts";
+export type { WatchOptions } from "./loader/watch_plugins.ts";
 export type {
   Ticket,
   TicketChanges,
@@ -118,7 +129,21 @@ export type {
   TicketSystem,
 } from "./core/ticket.ts";
 export type {
+  EventMap,
+  EventType,
+  OtaiEvent,
+  RunnerFinishedEvent,
+  RunnerStartedEvent,
+  StepFailedEvent,
+  TicketUpdatedEvent,
+} from "./core/events.ts";
+export type {
+  DeclaredServices,
+  EventContext,
+  EventHandlers,
+  HealthReport,
   Injectable,
+  LifecycleContext,
   PermissionName,
   Permissions,
   PermissionValue,

@@ -26,7 +26,21 @@ export type {
   TicketSystem,
 } from "./core/ticket.ts";
 export type {
+  EventMap,
+  EventType,
+  OtaiEvent,
+  RunnerFinishedEvent,
+  RunnerStartedEvent,
+  StepFailedEvent,
+  TicketUpdatedEvent,
+} from "./core/events.ts";
+export type {
+  DeclaredServices,
+  EventContext,
+  EventHandlers,
+  HealthReport,
   Injectable,
+  LifecycleContext,
   PermissionName,
   Permissions,
   PermissionValue,

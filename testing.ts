@@ -1,8 +1,8 @@
 /**
- * Test helpers for plugin authors: run a pipe or create a service in-process with fakes, for
- * fast unit tests; serve packages from a local JSR-layout registry to try a plugin package
- * before publishing it. To test a plugin under its real permissions in its real sandbox, write
- * a small config and use `openConfig` from the main entry.
+ * Test helpers for plugin authors: run a pipe or create a service in-process with fakes
+ * (`testPipe`, `testService`, `fakeTicketSystem`), for fast unit tests; run a config given as an
+ * object with every plugin in its real sandbox under its real permissions (`runConfig`); serve
+ * packages from a local JSR-layout registry to try a plugin package before publishing it.
  *
  * @example
  * ```ts
@@ -22,8 +22,19 @@
  *
  * @module
  */
-export { testPipe, testService } from "./testing/test_pipe.ts";
+export { testPipe } from "./testing/test_pipe.ts";
 export type { TestPipeOptions } from "./testing/test_pipe.ts";
+export { testService } from "./testing/test_service.ts";
+export type { TestedService, TestServiceOptions } from "./testing/test_service.ts";
+export { FakeTicketSystem, fakeTicketSystem } from "./testing/fake_ticket_system.ts";
+export type {
+  FakeApplyAction,
+  FakeTicket,
+  FakeTicketSearch,
+  RecordedUpdate,
+} from "./testing/fake_ticket_system.ts";
+export { runConfig } from "./testing/run_config.ts";
+export type { RunConfigOptions } from "./testing/run_config.ts";
 export { serveJsrRegistry } from "./testing/jsr_registry.ts";
 export type { JsrPackage, JsrRegistry } from "./testing/jsr_registry.ts";
 export { workspacePackages } from "./testing/workspace_packages.ts";

@@ -27,9 +27,20 @@ export interface CommandLine {
   format: "text" | "json";
   /** For `new plugin`: the JSR scope given with `--scope`. */
   scope?: string;
+  /** For `run` and `check`: load no plugin code, list what would be loaded (`--safe`). */
+  safe?: boolean;
+  /** For `run`: reload a changed local plugin, and keep running (`--watch`). */
+  watch?: boolean;
+  /**
+   * For `worker`, and `run` with `work`: jobs in flight at once per distributed step
+   * (`--concurrency`).
+   */
+  concurrency?: number;
+  /** For `run`: take the jobs of its distributed `for_each` steps too (`--work`). */
+  work?: boolean;
 }
 
-const COMMANDS = ["run", "check", "lock", "fetch", "plugins", "schema", "new"];
+const COMMANDS = ["run", "check", "lock", "fetch", "plugins", "schema", "new", "worker", "queue"];
 
 /**
  * Reads the command line.
@@ -52,6 +63,10 @@ export function parseCommandLine(
         offline: { type: "boolean" },
         frozen: { type: "boolean" },
         scope: { type: "string" },
+        safe: { type: "boolean" },
+        watch: { type: "boolean" },
+        concurrency: { type: "string" },
+        work: { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -69,6 +84,14 @@ export function parseCommandLine(
   const format = values["log-format"] ?? "text";
   if (!isLogLevel(level)) return { usage: `unknown --log-level "${level}"` };
   if (format !== "text" && format !== "json") return { usage: `unknown --log-format "${format}"` };
+  if (values.safe && command !== "run" && command !== "check") {
+    return { usage: '--safe is only for "otai run" and "otai check"' };
+  }
+  if (values.watch && (command !== "run" || values.json || values.safe)) {
+    return { usage: '--watch is only for "otai run", without --json or --safe' };
+  }
+  const queue = queueFlags(values.concurrency, values.work === true, command);
+  if ("usage" in queue) return queue;
   return {
     command,
     ...(sub ? { sub } : {}),
@@ -79,6 +102,9 @@ export function parseCommandLine(
     level,
     format,
     ...(values.scope !== undefined ? { scope: values.scope } : {}),
+    ...(values.safe ? { safe: true } : {}),
+    ...(values.watch ? { watch: true } : {}),
+    ...queue,
   };
 }
 
@@ -96,6 +122,10 @@ function commandWords(
       return { usage: 'use "otai plugins list", "otai plugins info" or "otai plugins search"' };
     }
     if (sub === "search" && rest.length) rest = [rest.join(" ")];
+  }
+  if (command === "queue") {
+    sub = rest.shift();
+    if (sub !== "status") return { usage: 'use "otai queue status <config.yml>"' };
   }
   if (command === "new") {
     sub = rest.shift();
@@ -118,4 +148,25 @@ function commandWords(
     };
   }
   return { command: command!, ...(sub ? { sub } : {}), target };
+}
+
+/**
+ * `--work` (only for `otai run`) and `--concurrency` (for `otai worker` and `otai run --work`:
+ * a whole number of at least 1).
+ */
+function queueFlags(
+  value: string | undefined,
+  work: boolean,
+  command: string,
+): { concurrency?: number; work?: true } | { usage: string } {
+  if (work && command !== "run") return { usage: '--work is only for "otai run"' };
+  if (value === undefined) return work ? { work } : {};
+  if (command !== "worker" && !work) {
+    return { usage: '--concurrency is only for "otai worker" and "otai run --work"' };
+  }
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    return { usage: `--concurrency expects a whole number of at least 1, not "${value}"` };
+  }
+  return work ? { concurrency: n, work } : { concurrency: n };
 }

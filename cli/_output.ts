@@ -5,6 +5,7 @@ import { PERMISSION_NAMES } from "../core/permissions.ts";
 import { API_VERSION } from "../core/api_version.ts";
 import type { PluginInfo } from "./inspect_plugin.ts";
 import type { PluginStatus } from "../loader/load_plugins.ts";
+import type { HealthReport } from "../core/types.ts";
 import type { StatusFile } from "./_status_file.ts";
 import { beforeLogRecord } from "./_logging.ts";
 
@@ -86,7 +87,7 @@ export function checkReport(app: OpenConfig): string {
           : p.isolation
       }`,
       `    permissions: ${describePermissions(p.effective)}`,
-      `    injectables: ${p.manifest.injectables.map((i) => `${i.name} (${i.kind})`).join(", ")}`,
+      `    injectables: ${p.manifest.injectables.map(injectableText).join(", ")}`,
     );
     if (p.source.integrity) lines.push(`    integrity: ${p.source.integrity}`);
   }
@@ -133,7 +134,10 @@ export function pluginInfoText(info: PluginInfo): string {
 }
 
 /** What `otai plugins list` prints. */
-export function pluginListText(statuses: PluginStatus[], running?: StatusFile): string {
+export function pluginListText(
+  statuses: (PluginStatus & { health?: HealthReport })[],
+  running?: StatusFile,
+): string {
   const lines: string[] = [];
   for (const s of statuses) {
     const p = s.plugin;
@@ -149,6 +153,10 @@ export function pluginListText(statuses: PluginStatus[], running?: StatusFile): 
       `  permissions: ${describePermissions(p.effective)}`,
     );
     if (p.source.integrity) lines.push(`  integrity: ${p.source.integrity}`);
+    if (s.health) {
+      const detail = s.health.detail ? `: ${s.health.detail.split("\n")[0]}` : "";
+      lines.push(`  health: ${s.health.ok ? "ok" : "not ok"}${detail}`);
+    }
     if (live) {
       lines.push(
         `  in the running otai (pid ${running!.pid}, ${running!.written_at}): ${live.status}, ` +
@@ -250,4 +258,10 @@ function oneLine(text: string, max = 120): string {
 
 function ms(n: number): string {
   return n >= 1000 ? `${(n / 1000).toFixed(2)}s` : `${Math.round(n)}ms`;
+}
+
+/** `Name (pipe)`, with the services it takes: `Greet (pipe; takes greeter: Greeter)`. */
+function injectableText(i: { name: string; kind: string; services?: Record<string, string> }) {
+  const takes = Object.entries(i.services ?? {}).map(([k, v]) => `${k}: ${v}`).join(", ");
+  return `${i.name} (${i.kind}${takes ? `; takes ${takes}` : ""})`;
 }

@@ -10,7 +10,7 @@ import type { Modes } from "./_args.ts";
  * @returns 0, or 2 when a service could not be created.
  */
 export async function check(file: string, json: boolean, modes: Modes): Promise<number> {
-  using app = await openConfig(file, { chdir: true, ...modes });
+  await using app = await openConfig(file, { chdir: true, ...modes });
   secrets.addAll(app.secrets);
   if (json) {
     const doc = {

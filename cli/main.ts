@@ -11,6 +11,9 @@ import { check } from "./check_command.ts";
 import { run } from "./run_command.ts";
 import { newPlugin } from "./new_command.ts";
 import { schema } from "./schema_command.ts";
+import { safe } from "./safe_command.ts";
+import { worker } from "./worker_command.ts";
+import { queueStatusCommand } from "./queue_command.ts";
 import { fetchPlugins, pluginInfo, pluginList, pluginSearch } from "./plugins_command.ts";
 import denoJson from "../deno.json" with { type: "json" };
 
@@ -21,17 +24,25 @@ Usage:
   otai check <config.yml> [options]   load and check everything, run nothing
   otai lock <config.yml>              resolve remote plugins, write otai.lock beside the config
   otai fetch <config.yml>             fetch remote plugins into the cache (for offline hosts)
-  otai plugins list <config.yml>      each plugin: status, effective permissions, source
+  otai plugins list <config.yml>      each plugin: status, effective permissions, source, health
   otai plugins info <specifier>       a plugin's manifest, fetched without granting it anything
   otai plugins search <words>         JSR packages matching the words, with the permissions each requests
   otai schema [config.yml]            the config's JSON Schema; given a config, with its plugins' params
   otai new plugin <name>              a ready plugin package in ./<name>/ (--scope @acme: its JSR scope)
+  otai worker <config.yml>            take the jobs of distributed for_each steps from the queue
+                                      (--concurrency N: jobs at once per step), until stopped
+  otai queue status <config.yml>      jobs waiting, active, completed, failed; the workers seen
   otai --help | --version
 
 Options:
   --json                print the results document (run) or report (check) as JSON on stdout
   --offline             use cached plugins only; never reach the network
   --frozen              refuse remote plugins that otai.lock does not list
+  --safe                (run, check) load no plugin code: check the config alone, list what
+                        would be loaded (source, prefix, isolation, grant, lock), run nothing
+  --work                (run) take jobs of its distributed for_each steps too (--concurrency N)
+  --watch               (run) reload a changed local plugin alone, keep otai running; runners
+                        without a schedule run again after each reload (not with --json)
   --log-level <level>   trace, debug, info, warning, error, fatal (default: info)
   --log-format <fmt>    text or json (default: text); logs go to stderr
   --debug               show stack traces of internal errors
@@ -81,13 +92,16 @@ async function usesWorkers(line: CommandLine): Promise<boolean> {
       if (!grant) continue;
       for (const [name, value] of all) if (envGranted(grant, name)) secrets.add(value);
     }
-    return config.plugins.some((p) => p.entry?.isolation === "worker");
+    // --safe starts no sandbox, so it needs no Worker flags.
+    return !line.safe && config.plugins.some((p) => p.entry?.isolation === "worker");
   } catch {
     return false; // the command itself reports what is wrong with the file
   }
 }
 
-function dispatch({ command, sub, target, json, modes, scope }: CommandLine): Promise<number> {
+function dispatch(line: CommandLine): Promise<number> {
+  const { command, sub, target, json, modes, scope } = line;
+  if (line.safe) return safe(target, json, command);
   switch (command) {
     case "new":
       return newPlugin(target, scope === undefined ? {} : { scope });
@@ -98,6 +112,10 @@ function dispatch({ command, sub, target, json, modes, scope }: CommandLine): Pr
       return fetchPlugins(target, command === "lock", modes.offline);
     case "schema":
       return schema(target, modes);
+    case "worker":
+      return worker(target, modes, line.concurrency);
+    case "queue":
+      return queueStatusCommand(target, json);
     case "plugins":
       return sub === "info"
         ? pluginInfo(target, json, modes.offline)
@@ -105,7 +123,11 @@ function dispatch({ command, sub, target, json, modes, scope }: CommandLine): Pr
         ? pluginSearch(target, json, modes.offline)
         : pluginList(target, json, modes);
     default:
-      return run(target, json, modes);
+      return run(target, json, {
+        ...modes,
+        watch: line.watch === true,
+        work: line.work ? line.concurrency ?? 1 : 0,
+      });
   }
 }
 
@@ -127,5 +149,7 @@ function reportError(e: Error, line: CommandLine): number {
   console.error(escapeControl(secrets.redactText(`otai: ${e.message}`)));
   if (line.debug) console.error(secrets.redactText(String(e.stack)));
   else console.error("(run again with --debug for details)");
-  return 1;
+  // Errors that carry their exit code (Redis unreachable at start: 2).
+  const code = (e as { exitCode?: unknown }).exitCode;
+  return typeof code === "number" ? code : 1;
 }

@@ -1,6 +1,7 @@
 /**
  * The semver version of the otai plugin API this host implements. A plugin's `api` range must
- * be satisfied by it.
+ * be satisfied by it. 1.1 added to 1.0 (and changed nothing of it): declared services,
+ * `start`/`stop`/`health`, events, and services' `close()` at shutdown.
  *
  * @example
  * ```ts
@@ -9,4 +10,4 @@
  * strictEqual(API_VERSION.split(".")[0], "1");
  * ```
  */
-export const API_VERSION = "1.0.0";
+export const API_VERSION = "1.1.0";

@@ -8,6 +8,7 @@
  * @module
  */
 import type { PermissionName, StepState } from "./types.ts";
+import type { OtaiEvent } from "./events.ts";
 
 /** What a plugin registers: a pipe (a unit of work) or a service (a long-lived object). */
 export type InjectableKind = "pipe" | "service";
@@ -210,6 +211,15 @@ export interface InvokeOptions {
   deadline?: number;
 }
 
+/**
+ * Something the host asks of a plugin outside of steps, run in its sandbox: the manifest's
+ * `start()`, `stop()` or `health()`, a service's close, or an event for its handler.
+ */
+export type LifecycleRequest =
+  | { hook: "start" | "stop" | "health" }
+  | { hook: "close"; instance: string }
+  | { hook: "event"; event: OtaiEvent };
+
 /** The engine's view of a running plugin, whatever confines it. */
 export interface PluginRuntime {
   /** Why it stopped for good, or undefined while it can run. */
@@ -239,6 +249,13 @@ export interface PluginRuntime {
    * where the runtime cannot, and then the engine runs the loop step by step.
    */
   runLoop?(input: LoopInput, hooks?: LoopHooks): Promise<LoopResult>;
+  /**
+   * Runs a {@linkcode LifecycleRequest} in the plugin's sandbox within `timeoutMs`. Succeeded
+   * (`health`: with the manifest's report as data, null without `health()`), skipped when there
+   * was nothing to do (no handler, a sandbox no longer running at shutdown), or failed with the
+   * plugin's error or a `TimeoutError`. Absent where the runtime has no lifecycle.
+   */
+  lifecycle?(request: LifecycleRequest, timeoutMs: number): Promise<Outcome>;
   /** Stops the plugin's code. */
   terminate(reason?: string): void;
 }

@@ -55,6 +55,8 @@ export function definePipe<
 /**
  * Types a service definition; returns it unchanged.
  *
+ * @typeParam Params What `create` gets as params (after its schema, when it has one).
+ * @typeParam Service What `create` returns (inferred when no type argument is given).
  * @param service The service.
  * @returns The same object.
  *
@@ -66,8 +68,8 @@ export function definePipe<
  * strictEqual(counter.kind, "service");
  * ```
  */
-export function defineService<Params = Record<string, unknown>>(
-  service: ServiceDefinition<Params>,
-): ServiceDefinition<Params> {
+export function defineService<Params = Record<string, unknown>, Service = unknown>(
+  service: ServiceDefinition<Params, Service>,
+): ServiceDefinition<Params, Service> {
   return service;
 }

@@ -3,6 +3,8 @@ import { API_VERSION } from "./api_version.ts";
 import { PERMISSION_NAMES } from "./permissions.ts";
 import type { InjectableKind } from "./contract.ts";
 import type { Permissions } from "./types.ts";
+import { EVENT_TYPES, type EventType } from "./events.ts";
+import { closest } from "./_suggest.ts";
 
 /** A manifest that passed {@linkcode checkManifest}: its data, without code. */
 export interface ManifestInfo {
@@ -16,6 +18,8 @@ export interface ManifestInfo {
   description?: string;
   /** Requested permissions. */
   permissions: Permissions;
+  /** The events it has handlers for. */
+  events?: EventType[];
   /** Pipes and services, without code. */
   injectables: {
     kind: InjectableKind;
@@ -24,6 +28,8 @@ export interface ManifestInfo {
     hasParams: boolean;
     /** A JSON Schema (draft 2020-12) of its params, when its params schema can give one. */
     paramsSchema?: Record<string, unknown>;
+    /** The services it takes, by injected name, with the interface each offers. */
+    services?: Record<string, string>;
   }[];
 }
 
@@ -64,6 +70,7 @@ export function checkManifest(
     );
   }
   checkPermissions(m.permissions ?? {}, problems);
+  checkEvents(m.events, problems);
   const seen = new Set<string>();
   const injectables = Array.isArray(m.injectables) ? m.injectables : [];
   for (const [n, i] of injectables.entries()) {
@@ -92,6 +99,12 @@ export function checkManifest(
     ) {
       problems.push(`${it}.paramsSchema must be a JSON Schema object`);
     }
+    if (i.services !== undefined && !isServiceMap(i.services)) {
+      problems.push(
+        `${it}.services must map each injected name to an interface name, such as ` +
+          `{ tickets: "TicketSystem" }`,
+      );
+    }
   }
   if (problems.length) return { problems };
   return { manifest: m as unknown as ManifestInfo };
@@ -109,6 +122,28 @@ function checkPermissions(perms: unknown, problems: string[]): void {
       typeof v !== "boolean" && !(Array.isArray(v) && v.every((x) => typeof x === "string"))
     ) {
       problems.push(`"permissions.${k}" must be true, false or a list of strings`);
+    }
+  }
+}
+
+function isServiceMap(v: unknown): boolean {
+  return v !== null && typeof v === "object" && !Array.isArray(v) &&
+    Object.entries(v).every(([k, t]) => k.length > 0 && typeof t === "string" && t.length > 0);
+}
+
+function checkEvents(events: unknown, problems: string[]): void {
+  if (events === undefined) return;
+  if (!Array.isArray(events) || !events.every((e) => typeof e === "string")) {
+    problems.push(`"events" must map event types to handlers`);
+    return;
+  }
+  for (const e of events) {
+    if (!(EVENT_TYPES as string[]).includes(e)) {
+      const hint = closest(e, EVENT_TYPES);
+      problems.push(
+        `"events" has a handler for ${show(e)}, which otai does not emit; ` +
+          (hint ? `did you mean "${hint}"?` : `it emits ${EVENT_TYPES.join(", ")}`),
+      );
     }
   }
 }

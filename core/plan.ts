@@ -8,6 +8,7 @@ import type {
 import { type ConfigPath, formatPath } from "./config/config_path.ts";
 import type { Diagnostic } from "./errors.ts";
 import type { Registry, RegistryEntry } from "./registry.ts";
+import { checkInjects } from "./declared_services.ts";
 
 /** A step ready to run: a compiled step with its pipe resolved. */
 export interface PlannedStep extends Omit<CompiledStep, "steps"> {
@@ -57,6 +58,7 @@ export async function planConfig(
     const entry = binder.lookup(s.use, "service", [...s.path, "use"]);
     if (!entry) return [];
     binder.validate(entry, s.params, [...s.path, "params"]);
+    binder.injects(entry, s.injects, s.path, "service entry");
     return [{ ...s, entry }];
   });
   const runners = config.runners.map((r) => ({ ...r, steps: binder.steps(r.steps) }));
@@ -86,6 +88,7 @@ class Binder {
       const pipe = this.lookup(s.use, "pipe", [...s.path, "use"]);
       if (!pipe) return planned;
       planned.pipe = pipe;
+      this.injects(pipe, s.injects, s.path, "step");
       if (s.params.isStatic) this.validate(pipe, s.params.render({}), [...s.path, "params"]);
       return planned;
     });
@@ -119,6 +122,24 @@ class Binder {
     const at = this.#config.locate(["plugins", named.i, "enabled"]);
     return `"${prefix}" is not registered: plugins[${named.i}] (${named.entry.from}) is disabled ` +
       `(enabled: false at ${at.file}:${at.line}); enable it, or remove the steps that use it`;
+  }
+
+  /** Reports what an entry injects that its pipe or service does not declare, and the reverse. */
+  injects(
+    entry: RegistryEntry,
+    injects: Record<string, string>,
+    path: ConfigPath,
+    what: "step" | "service entry",
+  ): void {
+    const info = entry.plugin.manifest.injectables.find((i) => i.name === entry.name);
+    for (const p of checkInjects(entry.key, info?.services, injects, what)) {
+      const at = p.name !== undefined
+        ? [...path, "injects", p.name]
+        : Object.keys(injects).length
+        ? [...path, "injects"]
+        : [...path, "use"];
+      this.#report(at, p.message);
+    }
   }
 
   validate(entry: RegistryEntry, params: unknown, path: ConfigPath): void {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import type { EventMap, EventType } from "./events.ts";
 
 /** One Deno permission kind in a grant or request: `true` for all, or a list of values. */
 export type PermissionValue = boolean | readonly string[];
@@ -143,8 +144,18 @@ export interface PipeContext<
   skip(reason?: string): never;
 }
 
-/** A service: a long-lived object created once per config entry and injected into steps. */
-export interface ServiceDefinition<Params = Record<string, unknown>> {
+/**
+ * The services an injectable takes: the name the config injects each under, and the interface
+ * it expects (`{ tickets: "TicketSystem" }`, shown in messages, not compared). `otai check`
+ * refuses an entry that misses one or injects a name not declared; absent, any `injects` pass.
+ */
+export type DeclaredServices = Readonly<Record<string, string>>;
+
+/**
+ * A service: a long-lived object created once per config entry and injected into steps;
+ * `Service` is what `create` returns.
+ */
+export interface ServiceDefinition<Params = Record<string, unknown>, Service = unknown> {
   /** Always `"service"`. */
   kind: "service";
   /** PascalCase name; registered as `prefix:Name`. */
@@ -153,8 +164,15 @@ export interface ServiceDefinition<Params = Record<string, unknown>> {
   description?: string;
   /** Validates the service params before `create` runs. */
   params?: StandardSchema<Params>;
-  /** Creates the service object; its methods become callable from other plugins. */
-  create(params: Params, ctx: ServiceContext): unknown | Promise<unknown>;
+  /** The services its entry must inject. */
+  services?: DeclaredServices;
+  /**
+   * Creates the service object; its methods become callable from other plugins. At shutdown
+   * (after the runners stopped, before the manifest's `stop()`), its
+   * `[Symbol.asyncDispose]()`, `[Symbol.dispose]()` or `close()` runs (the first it has), in
+   * its sandbox, within 5 s; an error there is logged as a warning.
+   */
+  create(params: Params, ctx: ServiceContext): Service | Promise<Service>;
 }
 
 /** A pipe: one unit of work a step runs. */
@@ -170,13 +188,15 @@ export interface PipeDefinition<
   description?: string;
   /** Validates the step params before `run` runs. */
   params?: StandardSchema<Params>;
+  /** The services a step running it must inject. */
+  services?: DeclaredServices;
   /** Does the work; the returned object is the step's data. */
   run(ctx: PipeContext<Params, Services>): unknown | Promise<unknown>;
 }
 
 /** Anything a plugin registers. */
 // deno-lint-ignore no-explicit-any
-export type Injectable = ServiceDefinition<any> | PipeDefinition<any, any>;
+export type Injectable = ServiceDefinition<any, any> | PipeDefinition<any, any>;
 
 /** The default export of a plugin module. */
 export interface PluginManifest {
@@ -199,7 +219,60 @@ export interface PluginManifest {
    * (secrets redacted); no step runs. It has 30 s; `ctx.signal` aborts then.
    */
   setup?(ctx: SetupContext): void | Promise<void>;
+  /**
+   * Runs once when `otai run` starts its runners: after every plugin's setup and every
+   * service's creation, before any step (and again in a sandbox that replaces a crashed one).
+   * If it throws (or takes over 30 s), otai exits 2 with its message (secrets redacted) and no
+   * step runs.
+   */
+  start?(ctx: LifecycleContext): void | Promise<void>;
+  /**
+   * Runs once at shutdown, after the runners stopped and the services were closed. It has 5 s;
+   * an error or a timeout is logged as a warning and never keeps otai from exiting.
+   */
+  stop?(ctx: LifecycleContext): void | Promise<void>;
+  /** How the plugin is doing (plain data), as `otai plugins list` shows it; it has 5 s. */
+  health?(): HealthReport | Promise<HealthReport>;
+  /**
+   * Handlers of the events it subscribes to, by type: `{ "step.failed"(event, ctx) {…} }`.
+   * Each event arrives as plain data in the plugin's sandbox; a slow or failing handler never
+   * delays or fails a runner (see {@linkcode EventHandlers}).
+   */
+  events?: EventHandlers;
 }
+
+/** What a manifest's `start()` and `stop()` get. */
+export interface LifecycleContext {
+  /** Records to the host log under `otai.plugin.<prefix>`. */
+  log: PluginLogger;
+  /** Aborted when the hook runs out of time. */
+  signal: AbortSignal;
+}
+
+/** What a manifest's `health()` returns. */
+export interface HealthReport {
+  /** Whether the plugin can do its work. */
+  ok: boolean;
+  /** One line on why, or what it is doing (at most 500 characters are shown). */
+  detail?: string;
+}
+
+/** What an event handler gets besides the event. */
+export interface EventContext {
+  /** Records to the host log under `otai.plugin.<prefix>`. */
+  log: PluginLogger;
+  /** Aborted when the handler runs out of time (10 s). */
+  signal: AbortSignal;
+}
+
+/**
+ * A manifest's `events`: a handler per event type it subscribes to. Each runs in the plugin's
+ * sandbox, one event at a time and in order; a subscriber's queue holds at most 1000 events,
+ * and events that arrive while it is full are dropped and counted.
+ */
+export type EventHandlers = {
+  [K in EventType]?: (event: EventMap[K], ctx: EventContext) => void | Promise<void>;
+};
 
 /** What a manifest's `setup()` gets. */
 export interface SetupContext {

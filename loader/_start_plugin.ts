@@ -13,6 +13,7 @@ import { SupervisedPlugin } from "./sandbox/supervisor.ts";
 import { runsCachedOnly } from "./host_flags.ts";
 import { readManifest } from "./read_manifest.ts";
 import { graphIntegrity, type PluginGraph } from "./source/fetch_plugin.ts";
+import { explainLoadError } from "./_explain_load.ts";
 
 /** Where a plugin's log records go, with the prefix of the plugin that wrote them. */
 export type PluginLogSink = (
@@ -108,7 +109,7 @@ function grantedEnv(grant: boolean | string[]): Record<string, string> {
 }
 
 /** Why a plugin's code no longer matches what was vetted, or undefined when it does. */
-async function changedSince(graph: PluginGraph): Promise<string | undefined> {
+export async function changedSince(graph: PluginGraph): Promise<string | undefined> {
   let now: string;
   try {
     now = await graphIntegrity(graph.specifier, graph);
@@ -126,11 +127,4 @@ export class LoadError extends Error {
   }
 }
 
-export function explainLoadError(e: Error): string {
-  const message = e.message;
-  if (/Requires \w+ access/.test(message)) {
-    return `${message.replace(/, run again with.*$/, "")}: the module's top-level code ran with ` +
-      "no permissions; move work that needs permissions into create() or run()";
-  }
-  return message;
-}
+export { explainLoadError } from "./_explain_load.ts";

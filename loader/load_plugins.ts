@@ -3,12 +3,13 @@ import { getLogger } from "@logtape/logtape";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { CompiledConfig } from "../core/config/compile_config.ts";
 import type { PluginEntry } from "../core/config/schema.ts";
-import type { PermissionSet, ServiceCall } from "../core/contract.ts";
+import type { Isolation, PermissionSet, ServiceCall } from "../core/contract.ts";
 import type { Diagnostic } from "../core/errors.ts";
 import type { PluginHandle } from "../core/registry.ts";
 import type { ManifestInfo } from "../core/manifest.ts";
 import { sandboxModuleFlags } from "./host_flags.ts";
 import { type ResolvedSource, resolveSource, type SourceOptions } from "./source/resolve_source.ts";
+import type { PluginGraph } from "./source/fetch_plugin.ts";
 import { beyondHost, checkGrantPaths, grantPermissions } from "./_grant.ts";
 import {
   LoadError,
@@ -54,6 +55,8 @@ export interface LoadedPlugins {
   failedPrefixes: Set<string>;
   /** One status per `plugins:` entry. */
   statuses: PluginStatus[];
+  /** The vetted graph of each loaded plugin, by its index under `plugins:`. */
+  graphs: Map<number, PluginGraph>;
 }
 
 /**
@@ -74,6 +77,7 @@ export async function loadPlugins(
     diagnostics: [],
     failedPrefixes: new Set(),
     statuses: [],
+    graphs: new Map(),
   };
   // Every plugin's source is resolved at once; each plugin then waits for all of them, so
   // that no grant can be given that reaches another plugin's code.
@@ -114,6 +118,8 @@ export async function loadPlugins(
   }));
   for (const r of results) {
     if ("plugin" in r) out.plugins.push(r.plugin);
+    const graph = "plugin" in r ? (await sources.get(r.index))?.graph : undefined;
+    if (graph) out.graphs.set(r.index, graph);
     out.statuses.push(r);
   }
   return out;
@@ -135,14 +141,9 @@ async function loadOne(
     throw new LoadError(entry.as, (e as Error).message);
   }
   const url = resolved.importSpecifier;
-  const isolation = entry.isolation ?? DEFAULT_ISOLATION;
+  const where = sandboxPlace(config, entry);
+  const { isolation } = where;
   if (isolation === "worker") requireCachedOnlyHost(entry);
-  const where = {
-    isolation,
-    ...(entry.limits?.memory_mb ? { memoryMb: entry.limits.memory_mb } : {}),
-    denoArgs: sandboxModuleFlags(),
-    cwd: fromFileUrl(config.baseUrl),
-  };
   const m = await manifestOf(url, entry, {
     ...where,
     importHosts: resolved.importHosts,
@@ -178,8 +179,28 @@ async function loadOne(
   };
 }
 
-/** The plugin's effective permissions: its request within its grant, on paths that are safe. */
-async function effectiveGrant(
+/** Where a plugin's sandboxes run: isolation, memory limit, Deno flags, working directory. */
+export function sandboxPlace(config: CompiledConfig, entry: PluginEntry): {
+  isolation: Isolation;
+  memoryMb?: number;
+  denoArgs: string[];
+  cwd: string;
+} {
+  return {
+    isolation: entry.isolation ?? DEFAULT_ISOLATION,
+    ...(entry.limits?.memory_mb ? { memoryMb: entry.limits.memory_mb } : {}),
+    denoArgs: sandboxModuleFlags(),
+    cwd: fromFileUrl(config.baseUrl),
+  };
+}
+
+/**
+ * The plugin's effective permissions: its request within its grant, on paths that are safe
+ * (no grant reaches any of the `code` files).
+ *
+ * @throws {LoadError} When the request goes beyond the grant, or the grant reaches code.
+ */
+export async function effectiveGrant(
   config: CompiledConfig,
   entry: PluginEntry,
   index: number,

@@ -1,12 +1,17 @@
 import type { PipeOutcome } from "../core/contract.ts";
-import type { PluginManifest, ServiceProxy, StepState } from "../core/types.ts";
+import type { PipeDefinition, PluginManifest, StepState } from "../core/types.ts";
+import { checkInjects } from "../core/declared_services.ts";
 import { InProcessGuest } from "./_guest.ts";
 
 /** Options for {@linkcode testPipe}. */
-export interface TestPipeOptions {
-  /** The params, as rendered. */
-  params?: Record<string, unknown>;
-  /** Services by injected name: plain objects whose methods become async. */
+export interface TestPipeOptions<Params = Record<string, unknown>> {
+  /** The params, as rendered (before the pipe's schema applies its defaults). */
+  params?: Partial<Params> & Record<string, unknown>;
+  /**
+   * Services by injected name: plain objects whose methods become async, services from
+   * `testService`, or a `fakeTicketSystem`. When the pipe declares its `services`, these must
+   * be exactly those, as `otai check` requires of a step.
+   */
   services?: Record<string, object>;
   /** Step states visible as `ctx.steps`. */
   steps?: Record<string, StepState>;
@@ -21,22 +26,47 @@ export interface TestPipeOptions {
  * validated against its schema, and a result that could not cross a sandbox boundary (a
  * `Date`, a `Map`, a cycle) fails here too.
  *
+ * @typeParam Params The pipe's params, when it is given by its definition.
  * @param plugin The plugin manifest.
- * @param name The pipe name.
+ * @param pipe The pipe: its name, or its definition (then `params` is typed).
  * @param options Params, fake services, steps.
  * @returns How the run ended.
- * @throws {TypeError} When the plugin has no such pipe.
+ * @throws {TypeError} When the plugin has no such pipe, or the services given are not the ones
+ * the pipe declares.
+ *
+ * @example
+ * ```ts
+ * import { definePipe, definePlugin } from "@otai/cli/plugin";
+ * import { testPipe } from "@otai/cli/testing";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * const twice = definePipe<{ n: number }>({
+ *   kind: "pipe",
+ *   name: "Twice",
+ *   run: (ctx) => ({ n: ctx.params.n * 2 }),
+ * });
+ * const plugin = definePlugin({ name: "math", version: "1.0.0", api: "^1.0", injectables: [twice] });
+ * deepStrictEqual(await testPipe(plugin, twice, { params: { n: 2 } }), {
+ *   status: "succeeded",
+ *   data: { n: 4 },
+ * });
+ * ```
  */
-export async function testPipe(
+export async function testPipe<Params = Record<string, unknown>>(
   plugin: PluginManifest,
-  name: string,
-  options: TestPipeOptions = {},
+  pipe: string | PipeDefinition<Params, never>,
+  options: TestPipeOptions<Params> = {},
 ): Promise<PipeOutcome> {
-  const pipe = plugin.injectables.find((i) => i.kind === "pipe" && i.name === name);
-  if (!pipe) {
+  const name = typeof pipe === "string" ? pipe : pipe.name;
+  const def = plugin.injectables.find((i) => i.kind === "pipe" && i.name === name);
+  if (!def) {
     throw new TypeError(`Cannot test pipe "${name}": plugin "${plugin.name}" has no such pipe`);
   }
   const fakes = options.services ?? {};
+  const aliases = Object.fromEntries(Object.keys(fakes).map((alias) => [alias, alias]));
+  const problems = checkInjects(`${plugin.name}:${name}`, def.services, aliases, "step");
+  if (problems.length) {
+    throw new TypeError(`Cannot test pipe "${name}": ${problems.map((p) => p.message).join("; ")}`);
+  }
   const guest = new InProcessGuest(plugin, fakes, options.log);
   const id = guest.nextId();
   const abort = () => guest.tell({ t: "abort", id, reason: reasonOf(options.signal?.reason) });
@@ -49,7 +79,7 @@ export async function testPipe(
       params: options.params ?? {},
       scopes: [],
       steps: options.steps ?? {},
-      services: Object.fromEntries(Object.keys(fakes).map((alias) => [alias, alias])),
+      services: aliases,
       step: { id: "test", runner: "test" },
     }, () => options.signal?.aborted && abort());
     if (outcome.status !== "failed") return outcome;
@@ -60,63 +90,8 @@ export async function testPipe(
   }
 }
 
-/**
- * Creates one service of a plugin in-process, through the same guest code as a sandbox, and
- * returns it as other plugins see it (every method async, arguments and results plain data).
- *
- * @param plugin The plugin manifest.
- * @param name The service name.
- * @param params The service params.
- * @returns The service proxy.
- * @throws {TypeError} When the plugin has no such service or the params are invalid.
- */
-export async function testService(
-  plugin: PluginManifest,
-  name: string,
-  params: Record<string, unknown> = {},
-): Promise<ServiceProxy> {
-  const def = plugin.injectables.find((i) => i.kind === "service" && i.name === name);
-  if (!def) {
-    throw new TypeError(
-      `Cannot test service "${name}": plugin "${plugin.name}" has no such service`,
-    );
-  }
-  const guest = new InProcessGuest(plugin);
-  const created = await guest.request({
-    t: "create",
-    id: guest.nextId(),
-    name,
-    instance: name,
-    params,
-    services: {},
-  });
-  if (created.status === "failed") throw rebuild(created.error);
-  return new Proxy({}, {
-    get(_, method) {
-      if (typeof method !== "string" || method === "then") return undefined;
-      return async (...args: unknown[]) => {
-        const outcome = await guest.request({
-          t: "invoke",
-          id: guest.nextId(),
-          instance: name,
-          method,
-          args,
-        });
-        if (outcome.status === "failed") throw rebuild(outcome.error);
-        return outcome.status === "succeeded" ? outcome.data : undefined;
-      };
-    },
-  }) as ServiceProxy;
-}
-
 function reasonOf(reason: unknown): { name: string; message: string } {
   return reason instanceof Error
     ? { name: reason.name, message: reason.message }
     : { name: "AbortError", message: String(reason ?? "aborted") };
-}
-
-function rebuild(e: { name: string; message: string }): Error {
-  const error = e.name === "TypeError" ? new TypeError(e.message) : new Error(e.message);
-  error.name = e.name;
-  return error;
 }

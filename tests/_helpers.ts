@@ -114,15 +114,11 @@ export function stepOf(results: RunnerResult[], id: string, runner?: string): St
 }
 
 /**
- * Opens a config and runs it once with the config's directory as working directory (as the CLI
- * does), then goes back to the directory the test was in.
+ * Opens a config of process-isolated plugins and runs it once. Each sandbox process works in
+ * the config's directory, as under the CLI; this process keeps its own working directory, which
+ * the test files running beside it (`deno test --parallel`) share.
  */
 export async function runFromDir(file: string, timeoutMs = 60_000): Promise<RunnerResult[]> {
-  const cwd = Deno.cwd();
-  try {
-    using app = await openConfig(file, { chdir: true });
-    return await app.run({ signal: AbortSignal.timeout(timeoutMs) });
-  } finally {
-    Deno.chdir(cwd);
-  }
+  using app = await openConfig(file);
+  return await app.run({ signal: AbortSignal.timeout(timeoutMs) });
 }

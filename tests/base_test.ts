@@ -171,8 +171,13 @@ orchestrator:
       lines[0]!,
       /config\.yml:7:71: orchestrator\.runners\[0\]\.run\[0\]\.params\.where: invalid param for base:Filter: Cannot compile where "item ==": Unexpected token: EOF \(column 8\)$/,
     );
+    // FetchTickets declares the ticket system it takes, and this step injects none.
     match(
       lines[1]!,
+      /config\.yml:8:29: .*run\[1\]\.use: base:FetchTickets takes the service "tickets"/,
+    );
+    match(
+      lines[2]!,
       /config\.yml:8:65: orchestrator\.runners\[0\]\.run\[1\]\.params\.limit: invalid param for base:FetchTickets: give limit as a whole number from 1 to 10000; page with offset for more$/,
     );
     return true;

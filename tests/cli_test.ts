@@ -10,7 +10,7 @@ Deno.test("otai --help and --version exit 0", async () => {
   match(help.stdout, /Usage:\n\s+otai \[run\] <config.yml>/);
   const version = await runCli(["--version"]);
   strictEqual(version.code, 0);
-  match(version.stdout, /^otai \d+\.\d+\.\d+ \(plugin API 1\.0\.0\)/);
+  match(version.stdout, /^otai \d+\.\d+\.\d+ \(plugin API 1\.1\.0\)/);
 });
 
 Deno.test("otai reports usage errors with exit code 2", async () => {

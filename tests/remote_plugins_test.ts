@@ -247,7 +247,7 @@ Deno.test("otai plugins info shows a remote manifest without granting anything",
   });
   strictEqual(r.code, 0, r.stderr);
   match(r.stdout, /^remote-hello@1\.0\.0/);
-  match(r.stdout, /api: +\^1\.0 \(satisfied by this otai, API 1\.0\.0\)/);
+  match(r.stdout, /api: +\^1\.0 \(satisfied by this otai, API 1\.1\.0\)/);
   match(r.stdout, /permissions: +net: all; env: TOKEN/);
   match(r.stdout, /injectables: +Hi \(pipe\)/);
   match(r.stdout, /resolved: +http:\/\/127\.0\.0\.1:\d+\/r\w+\/@acme\/hello\/1\.0\.0\/mod\.ts/);

@@ -44,15 +44,9 @@ orchestrator:
   Deno.env.set("OTAI_TEST_GRANTED", "visible");
   Deno.env.set("OTAI_TEST_HIDDEN", "hidden");
   try {
-    using app = await openConfig(cfg.file, { chdir: false });
-    const cwd = Deno.cwd();
-    Deno.chdir(cfg.dir);
-    let results;
-    try {
-      results = await app.run();
-    } finally {
-      Deno.chdir(cwd);
-    }
+    // The sandbox process works in the config's directory: "./allowed.txt" is the one there.
+    using app = await openConfig(cfg.file);
+    const results = await app.run();
     await t.step("granted file, env and host work", () => {
       deepStrictEqual(stepOf(results, "allowed").data, { text: "yes" });
       deepStrictEqual(stepOf(results, "granted_env").data, { value: "visible" });
@@ -107,7 +101,7 @@ orchestrator:
     ok(
       messages.some((m) =>
         m.startsWith("2: ") && m.includes('supports otai plugin API "^2.0"') &&
-        m.includes("implements API 1.0.0")
+        m.includes("implements API 1.1.0")
       ),
       messages.join("\n"),
     );

@@ -78,6 +78,7 @@ const greet = definePipe<
   kind: "pipe",
   name: "Greet",
   description: "Greets params.who through the injected greeter",
+  services: { greeter: "Greeter" },
   params: greetParams,
   async run(ctx) {
     const message = await ctx.services.greeter.greet(ctx.params.who);

@@ -150,6 +150,7 @@ export class Compiler {
       if (s.if !== undefined) step.condition = compileCondition(s.if);
       if (s.for_each !== undefined) step.forEach = compileValue(s.for_each);
       if (s.collect !== undefined) step.collect = compileValue(s.collect);
+      if (s.distribute) step.distribute = true;
       return [step];
     });
   }

@@ -131,6 +131,7 @@ export function checkStep(
     steps?: unknown;
     concurrency?: unknown;
     collect?: unknown;
+    distribute?: unknown;
   },
   ctx: z.core.$RefinementCtx,
 ): void {
@@ -150,6 +151,9 @@ export function checkStep(
   }
   if (s.collect !== undefined && !loop) {
     problem("collect applies to for_each steps only", ["collect"]);
+  }
+  if (s.distribute !== undefined && !loop) {
+    problem("distribute applies to for_each steps only", ["distribute"]);
   }
 }
 

@@ -2,7 +2,8 @@ import { parseDuration } from "../duration.ts";
 import { parseConfigYaml } from "./_yaml.ts";
 import { crossCheck } from "./_cross_check.ts";
 import { Compiler } from "./_compiler.ts";
-import type { CompiledConfig } from "./compiled.ts";
+import type { CompiledConfig, CompiledStep } from "./compiled.ts";
+import type { ConfigPath } from "./config_path.ts";
 
 export type {
   CompiledConfig,
@@ -76,13 +77,44 @@ export function compileConfig(
   }
   if (root.fetch?.timeout !== undefined) out.fetch.timeoutMs = parseDuration(root.fetch.timeout);
   if (root.fetch?.max_size_mb !== undefined) out.fetch.maxBytes = root.fetch.max_size_mb * 1e6;
+  if (root.queue) out.queue = { url: root.queue.url };
   out.plugins = (root.plugins ?? []).map((raw, index) => compiler.plugin(raw, index));
   out.services = (root.services ?? []).flatMap((raw, i) => compiler.service(raw, i) ?? []);
   out.runners = (root.orchestrator?.runners ?? []).flatMap((raw, i) =>
     compiler.runner(raw, i, defaultTimeout) ?? []
   );
   crossCheck(compiler.refs, (path, message) => compiler.report(path, message));
+  const report = (path: ConfigPath, message: string) => compiler.report(path, message);
+  for (const r of out.runners) checkDistribute(r.steps, out.queue !== undefined, true, report);
   compiler.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   if (!compiler.diagnostics.length) out.config = compiler.asWritten(root);
   return out;
+}
+
+/**
+ * Refuses `distribute: true` without a `queue:`, and below another `for_each` (the items of a
+ * distributed loop run on workers; an inner loop runs there as a whole).
+ */
+function checkDistribute(
+  steps: CompiledStep[],
+  queued: boolean,
+  top: boolean,
+  report: (path: ConfigPath, message: string) => void,
+): void {
+  for (const s of steps) {
+    if (s.distribute && !top) {
+      report(
+        [...s.path, "distribute"],
+        "distribute applies to for_each steps of a runner's run list only, not inside another " +
+          "for_each; distribute the outer for_each instead",
+      );
+    } else if (s.distribute && !queued) {
+      report(
+        [...s.path, "distribute"],
+        'distribute: true needs a queue; add queue: { url: "redis://host:6379" } at the top ' +
+          "level, or remove distribute",
+      );
+    }
+    checkDistribute(s.steps, queued, false, report);
+  }
 }

@@ -33,6 +33,8 @@ export interface CompiledStep {
   collect?: CompiledValue;
   /** Items in flight at once. */
   concurrency: number;
+  /** Whether its items run as jobs on the queue (`distribute: true`). */
+  distribute?: boolean;
   /** Sub-steps of a `for_each`. */
   steps: CompiledStep[];
 }
@@ -105,4 +107,6 @@ export interface CompiledConfig {
   stopGraceMs?: number;
   /** Limits on fetching remote plugins. */
   fetch: { timeoutMs?: number; maxBytes?: number };
+  /** The Redis server distributed `for_each` steps share their items through, when set. */
+  queue?: { url: string };
 }

@@ -181,3 +181,40 @@ Deno.test("loadConfig() refuses what would overflow or stall reading, with the l
     deepStrictEqual(await problems(step("          timeout: 24d\n")), []);
   });
 });
+
+Deno.test("loadConfig() reads queue: and distribute: true, and refuses distribute without a queue", async (t) => {
+  const loop = (distribute: string) =>
+    `orchestrator:
+  runners:
+    - id: main
+      run:
+        - id: each
+          for_each: "\${{ [1, 2] }}"
+          ${distribute}
+          steps: [{ id: a, use: x:Y }]
+`;
+  await t.step("with a queue", async () => {
+    const text = `queue: { url: "redis://:\${PW}@db:6379/1" }\n${loop("distribute: true")}`;
+    const loaded = await loadConfig("c.yml", { text, env: (n) => ({ PW: "pa55word" })[n] });
+    deepStrictEqual(loaded.diagnostics, []);
+    deepStrictEqual(loaded.queue, { url: "redis://:pa55word@db:6379/1" });
+    strictEqual(loaded.runners[0]?.steps[0]?.distribute, true);
+    ok(loaded.secrets.has("pa55word"));
+  });
+  await t.step("without a queue, at the line and column of distribute", async () => {
+    deepStrictEqual(await problems(loop("distribute: true")), [
+      "c.yml:7:23: orchestrator.runners[0].run[0].distribute: distribute: true needs a queue; " +
+      'add queue: { url: "redis://host:6379" } at the top level, or remove distribute',
+    ]);
+  });
+  await t.step("a URL that is not redis:// or rediss://", async () => {
+    const [p] = await problems(`queue: { url: "http://db" }\n${loop("")}`);
+    match(p!, /c\.yml:1:15: queue\.url: expected a Redis URL such as "redis:\/\/host:6379"/);
+  });
+  await t.step("on a step without for_each", async () => {
+    const [p] = await problems(
+      "orchestrator:\n  runners:\n    - id: main\n      run: { id: a, use: x:Y, distribute: true }\n",
+    );
+    match(p!, /distribute applies to for_each steps only/);
+  });
+});

@@ -119,6 +119,9 @@ const stepShape = {
     "${{ expression }} evaluated after each item that did not fail; non-null values are kept " +
       "in data.collected",
   ),
+  distribute: z.boolean().optional().describe(
+    "True to run the items as jobs on the queue (see queue:), taken by otai worker processes",
+  ).meta({ default: false }),
 };
 
 const SUB_STEPS = "The steps a for_each runs for each item";
@@ -182,6 +185,13 @@ const rootShape = {
     max_size_mb: z.number().positive().optional()
       .describe("The largest remote plugin, in MB"),
   }).optional().describe("Limits on fetching remote plugins"),
+  queue: z.strictObject({
+    url: z.string().regex(/^rediss?:\/\/[^/?#]/, {
+      error: 'expected a Redis URL such as "redis://host:6379" (rediss:// for TLS)',
+    }).describe("redis://[user:password@]host[:port][/db], or rediss:// for TLS"),
+  }).optional().describe(
+    "The Redis server that for_each steps with distribute: true share their items through",
+  ),
 };
 
 const config = z.strictObject({

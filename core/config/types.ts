@@ -86,6 +86,8 @@ export interface StepConfig {
    * finishing, as the step's `data.collected`.
    */
   collect?: string | undefined;
+  /** Whether a `for_each`'s items run as jobs on the queue (`queue:`), taken by `otai worker`. */
+  distribute?: boolean | undefined;
   /** The sub-steps of a `for_each`. */
   steps?: StepConfig[] | undefined;
 }
@@ -129,6 +131,8 @@ export interface Config {
     | undefined;
   /** Limits on fetching remote plugins. */
   fetch?: { timeout?: number | string | undefined; max_size_mb?: number | undefined } | undefined;
+  /** The Redis server distributed `for_each` steps share their items through. */
+  queue?: { url: string } | undefined;
   /** Runners. */
   orchestrator: { runners: RunnerConfig[] };
 }

@@ -3,9 +3,12 @@ import type { ExpressionScope } from "../expression.ts";
 import type { PlannedStep } from "../plan.ts";
 import type { StepState } from "../types.ts";
 import { states } from "./_step_data.ts";
+import type { ItemOutcome } from "./distribute.ts";
 
 const MAX_FAILURES_KEPT = 100;
 const PROGRESS_EVERY_MS = 200;
+/** Items of a distributed loop in flight at once (each waits for its job). */
+const REMOTE_LANES = 1000;
 
 /** Where a step runs: the enclosing step states and loop variables. */
 export interface Frame {
@@ -21,6 +24,11 @@ export interface Frame {
 export interface LoopHost {
   /** Runs one step of an item. */
   runStep(step: PlannedStep, local: Record<string, StepState>, frame: Frame): Promise<StepState>;
+  /**
+   * Runs a whole item elsewhere (a distributed loop) instead of step by step here; undefined
+   * when the item was never started (a stop took it back).
+   */
+  remote?: ((item: unknown, index: number) => Promise<ItemOutcome | undefined>) | undefined;
   /** Stops the loop: no new item starts. */
   signal?: AbortSignal | undefined;
   /** Called as items finish (at most every 200 ms, and at the end). */
@@ -28,8 +36,9 @@ export interface LoopHost {
 }
 
 /**
- * Runs a `for_each`: its sub-steps once per item, `concurrency` items at a time. One item's
- * failure fails that item only; results of finished items are not kept (memory stays flat).
+ * Runs a `for_each`: its sub-steps once per item, `concurrency` items at a time (all at once,
+ * up to 1000, when the items run elsewhere). One item's failure fails that item only; results
+ * of finished items are not kept (memory stays flat).
  *
  * @returns The step's state: counts, and the first 100 failures.
  */
@@ -44,11 +53,7 @@ export async function runForEach(
   if (!Array.isArray(items)) {
     throw new TypeError(`for_each yielded ${items === null ? "null" : typeof items}, not a list`);
   }
-  const inner: Frame = {
-    layers: [...frame.layers, states(local)],
-    outer: { ...frame.outer, ...local },
-    vars: {},
-  };
+  const inner = innerFrame(frame, local);
   const data: LoopData = { succeeded: 0, failed: 0, skipped: 0, failures: [] };
   const collected: unknown[] | undefined = step.collect ? [] : undefined;
   if (collected) data.collected = collected;
@@ -69,27 +74,41 @@ export async function runForEach(
     while (next < items.length && !host.signal?.aborted) {
       const index = next++;
       const item = items[index];
-      const status = await runItem(
-        host,
-        step,
-        item,
-        {
-          ...inner,
-          vars: { ...frame.vars, item, index },
-        },
-        data.failures,
-        collected && ((local) => {
-          const value = collectOf(step, scope, inner, local, item, index);
-          if (value !== null && value !== undefined) collected.push(value);
-        }),
-      );
-      data[status]++;
+      const outcome = host.remote
+        ? await host.remote(item, index)
+        : await runLoopItem(host, step, { scope, inner, vars: frame.vars }, item, index);
+      if (!outcome) continue;
+      data[outcome.status]++;
+      for (const f of outcome.failures) {
+        if (data.failures.length < MAX_FAILURES_KEPT) data.failures.push(f);
+      }
+      if (collected && outcome.collected !== undefined) collected.push(outcome.collected);
       progress(false);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(step.concurrency, items.length) }, lane));
+  const lanes = host.remote ? REMOTE_LANES : step.concurrency;
+  await Promise.all(Array.from({ length: Math.min(lanes, items.length) }, lane));
   progress(true);
   return loopOutcome(data, items.length);
+}
+
+/** The frame a `for_each`'s sub-steps run in, before the loop variables are set. */
+export function innerFrame(frame: Frame, local: Record<string, StepState>): Frame {
+  return {
+    layers: [...frame.layers, states(local)],
+    outer: { ...frame.outer, ...local },
+    vars: {},
+  };
+}
+
+/** Where an item runs: the loop's scope, its sub-steps' frame, and the enclosing loop variables. */
+export interface ItemPlace {
+  /** The scope of the `for_each` step. */
+  scope: ExpressionScope;
+  /** The frame of its sub-steps (see {@linkcode innerFrame}). */
+  inner: Frame;
+  /** Loop variables from enclosing loops. */
+  vars: Record<string, unknown>;
 }
 
 /** A loop's step state from its counts: failed when an item failed or never started. */
@@ -108,35 +127,46 @@ function loopOutcome(data: LoopData, total: number): StepState {
   return { status: "succeeded", data };
 }
 
-/** Runs the sub-steps for one item; records its failure, if any. */
-async function runItem(
+/**
+ * Runs the sub-steps of a `for_each` for one item, then its `collect`: what every item of a
+ * loop goes through, here or on a queue worker.
+ */
+export async function runLoopItem(
   host: LoopHost,
   step: PlannedStep,
+  place: ItemPlace,
   item: unknown,
-  frame: Frame,
-  failures: unknown[],
-  collect?: (local: Record<string, StepState>) => void,
-): Promise<"succeeded" | "failed" | "skipped"> {
+  index: number,
+): Promise<ItemOutcome> {
+  const frame: Frame = { ...place.inner, vars: { ...place.vars, item, index } };
   const local: Record<string, StepState> = {};
-  let status: "succeeded" | "failed" | "skipped" = "skipped";
-  const fail = (at: string, error: string | undefined) => {
-    if (failures.length < MAX_FAILURES_KEPT) failures.push({ item, step: at, error });
-  };
+  const failures: ItemOutcome["failures"] = [];
+  let status: ItemOutcome["status"] = "skipped";
   for (const sub of step.steps) {
     const state = await host.runStep(sub, local, frame);
     local[sub.id] = state;
     if (state.status === "succeeded" && status === "skipped") status = "succeeded";
     if (state.status !== "failed") continue;
-    fail(sub.id, state.error);
-    if (!sub.continueOnError) return "failed";
+    failures.push({ item, step: sub.id, error: state.error });
+    if (!sub.continueOnError) return { status: "failed", failures };
   }
+  if (!step.collect) return { status, failures };
   try {
-    collect?.(local);
+    const value = step.collect.render({
+      ...place.scope,
+      steps: { ...place.inner.outer, ...local },
+      item,
+      index,
+    });
+    return value === null || value === undefined ? { status, failures } : {
+      status,
+      failures,
+      collected: value,
+    };
   } catch (e) {
-    fail("collect", `collect: ${(e as Error).message}`);
-    return "failed";
+    failures.push({ item, step: "collect", error: `collect: ${(e as Error).message}` });
+    return { status: "failed", failures };
   }
-  return status;
 }
 
 /** The step data of a `for_each`. */
@@ -146,16 +176,4 @@ interface LoopData {
   skipped: number;
   failures: unknown[];
   collected?: unknown[];
-}
-
-/** Evaluates `collect` for an item that did not fail, over the item and its steps. */
-function collectOf(
-  step: PlannedStep,
-  scope: ExpressionScope,
-  inner: Frame,
-  local: Record<string, StepState>,
-  item: unknown,
-  index: number,
-): unknown {
-  return step.collect!.render({ ...scope, steps: { ...inner.outer, ...local }, item, index });
 }

@@ -109,6 +109,8 @@ export interface OffloadContext {
   signal?: AbortSignal | undefined;
   /** Progress, as `runForEach` reports it. */
   progress?: ((done: number, failed: number, total: number) => void) | undefined;
+  /** Told each failure the loop reports (the first 100), as the loop ends. */
+  failed?: (index: number, step: string, error: string) => void;
 }
 
 /** Runs an offloaded `for_each`; its state is the one the engine's own loop would give. */
@@ -156,8 +158,9 @@ export async function runOffloaded(off: Offload, c: OffloadContext): Promise<Ste
   const all = items ?? (refs[0]!.data as Record<string, unknown[]>)[refs[0]!.field]!;
   const failures = r.failures.map((f) => {
     const sub = off.steps.find((s) => s.step.id === f.step)?.step;
-    const error = explainError(off.plugin, f.error, c.locate, sub?.path);
-    return { item: all[f.index], step: f.step, error: c.redact(error) };
+    const error = c.redact(explainError(off.plugin, f.error, c.locate, sub?.path));
+    c.failed?.(f.index, f.step, error);
+    return { item: all[f.index], step: f.step, error };
   });
   const data = { succeeded: r.succeeded, failed: r.failed, skipped: r.skipped, failures };
   if (r.notStarted > 0) {

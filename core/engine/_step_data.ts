@@ -36,3 +36,17 @@ export function paramRefs(
   }
   return out;
 }
+
+/** The state with secrets redacted from its error or reason (in place). */
+export function redacted(state: StepState, redact?: (text: string) => string): StepState {
+  if (!redact) return state;
+  if (state.error !== undefined) state.error = redact(state.error);
+  if (state.reason !== undefined) state.reason = redact(state.reason);
+  return state;
+}
+
+/** A `for_each` cut short by a stop, with nothing failed of what had started. */
+export function stoppedOnly(state: StepState): boolean {
+  const data = (state as { data?: { not_started?: unknown; failed?: unknown } }).data;
+  return typeof data?.not_started === "number" && data.not_started > 0 && data.failed === 0;
+}

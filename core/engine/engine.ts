@@ -3,68 +3,18 @@ import type { PipeOutcome } from "../contract.ts";
 import type { ExpressionScope, FieldRef } from "../expression.ts";
 import type { PlannedRunner, PlannedStep } from "../plan.ts";
 import type { StepState } from "../types.ts";
-import type { PluginHandle } from "../registry.ts";
+import type { OtaiEvent } from "../events.ts";
 import { explainError, type Locate } from "./_explain.ts";
-import { type Frame, runForEach } from "./_for_each.ts";
+import { type Frame, innerFrame, runForEach, runLoopItem } from "./_for_each.ts";
+import { runDistributed } from "./_distributed.ts";
+import type { Distribute, ItemOutcome, ItemRequest } from "./distribute.ts";
+import type { RunnerResult, RunOptions, StepResult } from "./results.ts";
 import { offloadOf, runOffloaded } from "./_offload.ts";
-import { paramRefs, states } from "./_step_data.ts";
+import { paramRefs, redacted, states, stoppedOnly } from "./_step_data.ts";
+import { envOf } from "./_scope_env.ts";
 import type { ServiceHost } from "./services.ts";
 
-/** A finished step, as results documents and summaries show it. */
-export interface StepResult extends StepState {
-  /** The step id. */
-  id: string;
-  /** When it started (ISO 8601). */
-  started_at: string;
-  /** How long it took. */
-  duration_ms: number;
-}
-
-/** A finished runner cycle. */
-export interface RunnerResult {
-  /** The runner id. */
-  id: string;
-  /**
-   * Failed when a step failed without `continue_on_error`; stopped when a stop was asked for
-   * (the run's signal) before its steps, or a `for_each`'s items, had all started, and nothing
-   * failed of what did start.
-   */
-  status: "succeeded" | "failed" | "stopped";
-  /** Which cycle of the runner this was, from 1. */
-  cycle: number;
-  /** When it started (ISO 8601). */
-  started_at: string;
-  /** How long it took. */
-  duration_ms: number;
-  /** Its top-level steps. */
-  steps: StepResult[];
-}
-
-/** How far a `for_each` has come, for progress displays. */
-export interface Progress {
-  /** The runner. */
-  runner: string;
-  /** The `for_each` step. */
-  step: string;
-  /** Items finished (succeeded, failed or skipped). */
-  done: number;
-  /** Items that failed. */
-  failed: number;
-  /** Items in all. */
-  total: number;
-  /** Milliseconds since the step started. */
-  elapsed_ms: number;
-}
-
-/** Options for one runner cycle. */
-export interface RunOptions {
-  /** Stops the cycle: no new step or item starts; items in flight finish. */
-  signal?: AbortSignal | undefined;
-  /** Called as `for_each` items finish (at most every 200 ms, and at the end). */
-  onProgress?: ((progress: Progress) => void) | undefined;
-  /** Called when each top-level step of the cycle has finished. */
-  onStep?: ((step: StepResult) => void) | undefined;
-}
+export type { Progress, RunnerResult, RunOptions, StepResult } from "./results.ts";
 
 /** Options for {@linkcode Engine}. */
 export interface EngineOptions {
@@ -77,14 +27,23 @@ export interface EngineOptions {
    * through `ctx.steps`, results, logs).
    */
   redact?: (text: string) => string;
+  /** Told `runner.started`, `runner.finished` and `step.failed`; must not throw or wait. */
+  onEvent?: (event: OtaiEvent) => void;
+  /**
+   * Runs the items of a `for_each` with `distribute: true` elsewhere (a queue); without it,
+   * such a loop runs here like any other.
+   */
+  distribute?: Distribute | undefined;
 }
+
+/** The options of a cycle, with its number. */
+type CycleOptions = RunOptions & { cycle: number };
 
 const log = getLogger(["otai", "engine"]);
 
 /** Runs the runners of a plan step by step, each pipe in its plugin's sandbox. */
 export class Engine {
   #options: EngineOptions;
-  #env = new Map<PluginHandle, Record<string, string>>();
 
   /** Creates an engine; `options.services` holds the services its steps inject. */
   constructor(options: EngineOptions) {
@@ -98,6 +57,9 @@ export class Engine {
     options: RunOptions = {},
   ): Promise<RunnerResult> {
     const started = Date.now();
+    const at = (t: number) => new Date(t).toISOString();
+    this.#options.onEvent?.({ type: "runner.started", runner: runner.id, cycle, at: at(started) });
+    const opts: CycleOptions = { ...options, cycle };
     const steps: Record<string, StepState> = {};
     const results: StepResult[] = [];
     const frame: Frame = { layers: [], outer: {}, vars: {} };
@@ -108,7 +70,7 @@ export class Engine {
         break;
       }
       const t0 = Date.now();
-      const state = this.#redacted(await this.#runStep(runner, step, steps, frame, options));
+      const state = await this.#step(runner, step, steps, frame, opts);
       steps[step.id] = state;
       const result: StepResult = {
         id: step.id,
@@ -133,14 +95,83 @@ export class Engine {
         break;
       }
     }
-    return {
-      id: runner.id,
-      status,
+    const duration_ms = Date.now() - started;
+    this.#options.onEvent?.({
+      type: "runner.finished",
+      runner: runner.id,
       cycle,
-      started_at: new Date(started).toISOString(),
-      duration_ms: Date.now() - started,
-      steps: results,
-    };
+      status,
+      duration_ms,
+      at: at(started + duration_ms),
+    });
+    return { id: runner.id, status, cycle, started_at: at(started), duration_ms, steps: results };
+  }
+
+  /**
+   * Runs one item of a `for_each` of the runner's run list, as the loop itself would (its
+   * sub-steps, then its `collect`), in the scope a scheduler sent: what a queue worker does
+   * with a job.
+   *
+   * @param runner The runner.
+   * @param request The step, the item and the scope around the loop.
+   * @param options A signal that stops the item's steps from starting.
+   * @returns What the item came to.
+   * @throws {RangeError} When the runner has no `for_each` step of that id.
+   */
+  async runItem(
+    runner: PlannedRunner,
+    request: ItemRequest,
+    options: { signal?: AbortSignal | undefined } = {},
+  ): Promise<ItemOutcome> {
+    const step = runner.steps.find((s) => s.id === request.step && s.forEach);
+    if (!step) {
+      throw new RangeError(
+        `Cannot run the item: runner "${runner.id}" has no for_each step ` +
+          `"${request.step}"; run the same config as the scheduler`,
+      );
+    }
+    const opts: CycleOptions = { cycle: request.cycle, signal: options.signal };
+    const host = { runStep: this.#stepper(runner, opts), signal: options.signal };
+    const { steps, params } = request;
+    const scope = { steps, params, env: {}, runner: { id: runner.id } };
+    const inner = innerFrame({ layers: [], outer: {}, vars: {} }, request.steps);
+    return await runLoopItem(host, step, { scope, inner, vars: {} }, request.item, request.index);
+  }
+
+  #stepper(runner: PlannedRunner, options: CycleOptions) {
+    return (sub: PlannedStep, local: Record<string, StepState>, frame: Frame) =>
+      this.#step(runner, sub, local, frame, options);
+  }
+
+  /** Runs a step and redacts its error; a failure (not a stop) is told as `step.failed`. */
+  async #step(
+    runner: PlannedRunner,
+    step: PlannedStep,
+    local: Record<string, StepState>,
+    frame: Frame,
+    options: CycleOptions,
+  ): Promise<StepState> {
+    const state = redacted(
+      await this.#runStep(runner, step, local, frame, options),
+      this.#options.redact,
+    );
+    if (state.status === "failed" && !(options.signal?.aborted && stoppedOnly(state))) {
+      const index = frame.vars.index;
+      this.#failed(runner.id, options.cycle, step.id, state.error ?? "", index);
+    }
+    return state;
+  }
+
+  #failed(runner: string, cycle: number, step: string, error: string, index: unknown): void {
+    this.#options.onEvent?.({
+      type: "step.failed",
+      runner,
+      cycle,
+      step,
+      error,
+      ...(typeof index === "number" ? { index } : {}),
+      at: new Date().toISOString(),
+    });
   }
 
   async #runStep(
@@ -148,14 +179,14 @@ export class Engine {
     step: PlannedStep,
     local: Record<string, StepState>,
     frame: Frame,
-    options: RunOptions,
+    options: CycleOptions,
   ): Promise<StepState> {
     const plugin = step.pipe?.plugin;
     const visible = frame.layers.length ? { ...frame.outer, ...local } : local;
     const scope = {
       steps: visible,
       params: runner.params,
-      env: plugin ? this.#envOf(plugin) : {},
+      env: plugin ? envOf(plugin) : {},
       runner: { id: runner.id },
       ...frame.vars,
     };
@@ -180,7 +211,7 @@ export class Engine {
     local: Record<string, StepState>,
     frame: Frame,
     scope: ExpressionScope & { steps: Record<string, StepState> },
-    options: RunOptions,
+    options: CycleOptions,
   ): Promise<StepState> {
     const started = Date.now();
     const progress = options.onProgress &&
@@ -193,26 +224,32 @@ export class Engine {
           total,
           elapsed_ms: Date.now() - started,
         }));
+    const host = { runStep: this.#stepper(runner, options), signal: options.signal, progress };
+    const distribute = step.distribute && !frame.layers.length && this.#options.distribute;
+    if (distribute) {
+      return await runDistributed(distribute, { host, step, local, frame, scope }, {
+        runner: runner.id,
+        params: runner.params,
+        cycle: options.cycle,
+        redact: this.#options.redact ?? ((t) => t),
+        failed: (index, sub, error) => this.#failed(runner.id, options.cycle, sub, error, index),
+      });
+    }
     const off = offloadOf(step);
-    if (off && this.#servicesUp(step)) {
+    if (!step.distribute && off && this.#servicesUp(step)) {
       return await runOffloaded(off, {
         loop: step,
         runner: runner.id,
         scope,
-        env: this.#envOf(off.plugin),
+        env: envOf(off.plugin),
         layers: [...frame.layers, states(local)],
         locate: this.#options.locate,
         redact: this.#options.redact ?? ((t) => t),
         signal: options.signal,
         progress,
+        failed: (index, sub, error) => this.#failed(runner.id, options.cycle, sub, error, index),
       });
     }
-    const host = {
-      runStep: async (sub: PlannedStep, subLocal: Record<string, StepState>, subFrame: Frame) =>
-        this.#redacted(await this.#runStep(runner, sub, subLocal, subFrame, options)),
-      signal: options.signal,
-      progress,
-    };
     return await runForEach(host, step, local, frame, scope);
   }
 
@@ -252,33 +289,4 @@ export class Engine {
       Object.values(s.injects).every((dep) => !this.#options.services.failure(dep))
     );
   }
-
-  #redacted(state: StepState): StepState {
-    const redact = this.#options.redact;
-    if (!redact) return state;
-    if (state.error !== undefined) state.error = redact(state.error);
-    if (state.reason !== undefined) state.reason = redact(state.reason);
-    return state;
-  }
-
-  #envOf(plugin: PluginHandle): Record<string, string> {
-    let env = this.#env.get(plugin);
-    if (!env) {
-      const granted = plugin.effective.env;
-      env = granted === true ? Deno.env.toObject() : Object.fromEntries(
-        (granted || []).flatMap((n) => {
-          const v = Deno.env.get(n);
-          return v === undefined ? [] : [[n, v]];
-        }),
-      );
-      this.#env.set(plugin, env);
-    }
-    return env;
-  }
-}
-
-/** A `for_each` cut short by a stop, with nothing failed of what had started. */
-function stoppedOnly(state: StepState): boolean {
-  const data = (state as { data?: { not_started?: unknown; failed?: unknown } }).data;
-  return typeof data?.not_started === "number" && data.not_started > 0 && data.failed === 0;
 }

@@ -36,6 +36,7 @@ const greet = definePipe<{ who: string }, { greeter: Remote<Greeter> }>({
   kind: "pipe",
   name: "Greet",
   description: "Greets params.who through the injected greeter service",
+  services: { greeter: "Greeter" },
   async run(ctx) {
     const greeter = ctx.services.greeter;
     if (!greeter) throw new Error('inject a Greeter as "greeter"');

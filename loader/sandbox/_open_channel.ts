@@ -70,8 +70,13 @@ function untilReady(
         settle({ manifest: first.manifest });
         if ((batch as unknown[]).length > 1) events.message((batch as unknown[]).slice(1));
       } else if (first?.t === "crash") {
+        // The guest's stack says which module threw (a plugin file, an npm package).
+        const stack = first.error?.stack;
         settle({
-          error: Object.assign(new Error(first.error.message), { name: first.error.name }),
+          error: Object.assign(new Error(first.error.message), {
+            name: first.error.name,
+            ...(typeof stack === "string" ? { guestStack: stack.slice(0, 8192) } : {}),
+          }),
         });
       } else if (first?.t === "invalid") {
         const problems = Array.isArray(first.problems) ? first.problems.map(String) : [];

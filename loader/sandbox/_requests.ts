@@ -25,6 +25,11 @@ export class Requests {
     this.#post = post;
   }
 
+  /** How many requests wait for their `done`. */
+  get inFlight(): number {
+    return this.#pending.size;
+  }
+
   /** A fresh id. */
   id(): number {
     return this.#nextId++;

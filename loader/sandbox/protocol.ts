@@ -12,6 +12,7 @@
 
 import type {
   InjectableKind,
+  LifecycleRequest,
   LoopFailure,
   LoopStep,
   Outcome,
@@ -32,6 +33,8 @@ export interface ManifestDescription {
   description: unknown;
   /** `permissions`, as plain data. */
   permissions: unknown;
+  /** The names of the events it has handlers for (absent: none, or an older sandbox). */
+  events?: unknown;
   /** Each injectable, without code. */
   injectables: {
     kind: unknown;
@@ -40,6 +43,8 @@ export interface ManifestDescription {
     hasParams: boolean;
     /** A JSON Schema of its params, when its params schema can give one. */
     paramsSchema?: unknown;
+    /** The services it declares it takes (`services`), as plain data. */
+    services?: unknown;
   }[];
 }
 
@@ -151,6 +156,7 @@ export type HostMessage =
   | LoopMessage
   | { t: "stop"; id: number }
   | { t: "setup"; id: number; timeoutMs: number }
+  | ({ t: "lifecycle"; id: number; timeoutMs: number } & LifecycleRequest)
   | { t: "scope"; id: number; steps: StepStates }
   | { t: "drop"; id: number }
   | { t: "abort"; id: number; reason?: WireError }

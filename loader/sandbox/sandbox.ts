@@ -2,8 +2,10 @@ import type { DoneMessage, ManifestDescription } from "./protocol.ts";
 import type {
   InjectableKind,
   InvokeOptions,
+  LifecycleRequest,
   LoopHooks,
   LoopInput,
+  Outcome,
   ParamIssue,
   PipeOutcome,
   PluginRuntime,
@@ -37,8 +39,6 @@ export interface SandboxOptions extends StartOptions {
 }
 
 const BROKE = "the plugin broke the sandbox protocol";
-
-export { NOT_SENT } from "./_requests.ts";
 
 /** One life of a plugin's code, confined by its isolation mode under its own permissions. */
 export class PluginSandbox implements PluginRuntime {
@@ -83,21 +83,31 @@ export class PluginSandbox implements PluginRuntime {
     return this.#dead;
   }
 
+  /** How many requests (runs, loops, calls, hooks) are in flight. */
+  get inFlight(): number {
+    return this.#requests.inFlight;
+  }
+
   /**
-   * Runs the manifest's `setup()` in the sandbox, under the plugin's permissions.
+   * Runs the manifest's `setup()` (a sandbox whose setup does not answer in time is stopped),
+   * or a {@linkcode LifecycleRequest}, in the sandbox under the plugin's permissions.
    *
-   * @throws {Error} The plugin's own error (``setup failed: …``), or a timeout.
+   * @returns Its outcome; one that took over `timeoutMs` failed as a `TimeoutError`.
    */
-  async setup(timeoutMs: number): Promise<void> {
+  async ask(request: { hook: "setup" } | LifecycleRequest, timeoutMs: number): Promise<Outcome> {
     const id = this.#requests.id();
-    const asked = this.#requests.request({ t: "setup", id, timeoutMs });
+    const asked = this.#requests.request(
+      request.hook === "setup"
+        ? { t: "setup", id, timeoutMs }
+        : { t: "lifecycle", id, timeoutMs, ...request },
+    );
     const { outcome } = await withDeadline(asked, Date.now() + timeoutMs, (waited) => {
       const message = `did not finish within ${formatMs(waited)}`;
-      queueMicrotask(() => this.#died(`its setup() ${message}`));
+      this.#requests.forget(id);
+      if (request.hook === "setup") queueMicrotask(() => this.#died(`its setup() ${message}`));
       return failed(id, { name: "TimeoutError", message });
     });
-    if (outcome.status !== "failed") return;
-    throw rebuild({ ...outcome.error, message: `setup failed: ${outcome.error.message}` });
+    return outcome;
   }
 
   /** Creates a service instance inside the sandbox. */

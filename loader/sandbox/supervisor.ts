@@ -1,10 +1,12 @@
 import type {
   InjectableKind,
   InvokeOptions,
+  LifecycleRequest,
   LoopFailure,
   LoopHooks,
   LoopInput,
   LoopResult,
+  Outcome,
   ParamIssue,
   PipeOutcome,
   PluginHealth,
@@ -13,7 +15,10 @@ import type {
 } from "../../core/contract.ts";
 import { formatMs } from "../../core/duration.ts";
 import type { ManifestDescription } from "./protocol.ts";
-import { NOT_SENT, PluginSandbox, type SandboxOptions } from "./sandbox.ts";
+import { PluginSandbox, type SandboxOptions } from "./sandbox.ts";
+import { NOT_SENT } from "./_requests.ts";
+import { mustPass } from "./_lifecycle.ts";
+import { type CreatedService, freshSandbox, type Handover, retire } from "./_fresh_sandbox.ts";
 
 /** Options for {@linkcode SupervisedPlugin.start}. */
 export interface SupervisorOptions extends SandboxOptions {
@@ -33,17 +38,14 @@ export class SupervisedPlugin implements PluginRuntime {
   #options: SupervisorOptions;
   #sandbox: PluginSandbox;
   #starting: Promise<PluginSandbox> | undefined;
-  #services: {
-    instance: string;
-    name: string;
-    params: unknown;
-    services: Record<string, string>;
-  }[] = [];
+  #services: CreatedService[] = [];
   #failures = 0;
   #restarts = 0;
   #until = 0;
   #reason: string | undefined;
   #closed = false;
+  /** Whether the manifest's `start()` ran (and `stop()` not yet): a new sandbox runs it too. */
+  #started = false;
 
   private constructor(options: SupervisorOptions, sandbox: PluginSandbox) {
     this.#options = options;
@@ -54,13 +56,14 @@ export class SupervisedPlugin implements PluginRuntime {
   static async start(
     options: SupervisorOptions,
   ): Promise<{ plugin: SupervisedPlugin; manifest: ManifestDescription }> {
-    const holder: { plugin?: SupervisedPlugin } = {};
+    const holder: { plugin?: SupervisedPlugin; sandbox?: PluginSandbox } = {};
     const { sandbox, manifest } = await PluginSandbox.start({
       ...options,
-      onExit: (reason) => holder.plugin?.exited(reason),
+      onExit: (reason) => holder.plugin?.exited(reason, holder.sandbox),
     });
+    holder.sandbox = sandbox;
     try {
-      await sandbox.setup(SETUP_TIMEOUT_MS);
+      await mustPass(sandbox, "setup");
     } catch (e) {
       sandbox.terminate("its setup failed");
       throw e;
@@ -188,15 +191,63 @@ export class SupervisedPlugin implements PluginRuntime {
     return (await this.#live()).validate(kind, name, params);
   }
 
+  /**
+   * Runs a lifecycle request in the current sandbox (`start`, `health` and events restart a
+   * dead one first; `stop` and `close` have nothing left to do in a dead one).
+   */
+  async lifecycle(request: LifecycleRequest, timeoutMs: number): Promise<Outcome> {
+    if (this.#closed) return { status: "skipped", reason: "the plugin was stopped" };
+    const ending = request.hook === "stop" || request.hook === "close";
+    let sandbox = this.#sandbox;
+    if (ending && sandbox.deadReason) {
+      return { status: "skipped", reason: `its sandbox is not running: ${sandbox.deadReason}` };
+    }
+    try {
+      if (!ending) sandbox = await this.#live();
+    } catch (e) {
+      return { status: "failed", error: { name: "Error", message: (e as Error).message } };
+    }
+    const outcome = await sandbox.ask(request, timeoutMs);
+    if (request.hook === "start") this.#started = outcome.status !== "failed";
+    if (request.hook === "stop") this.#started = false;
+    if (request.hook === "close") {
+      this.#services = this.#services.filter((s) => s.instance !== request.instance);
+    }
+    return outcome;
+  }
+
+  /**
+   * Replaces the sandbox with one started from `changes` (the plugin's changed code, vetted by
+   * the caller, under the same permissions): it passes `setup()`, gets the plugin's services
+   * and `start()` first; requests in flight finish in the old one, which is then stopped.
+   *
+   * @throws {Error} When the new sandbox could not start; the old one keeps running.
+   */
+  async reload(changes: Pick<SupervisorOptions, "url" | "verify">): Promise<void> {
+    if (this.#closed) throw new Error("the plugin was stopped");
+    const options = { ...this.#options, ...changes };
+    const sandbox = await freshSandbox(options, this.#handover());
+    const old = this.#sandbox;
+    this.#options = options;
+    this.#sandbox = sandbox;
+    [this.#failures, this.#until] = [0, 0];
+    void retire(old, this.#started);
+  }
+
+  /** What a new sandbox takes over from the current one. */
+  #handover(): Handover {
+    return { services: this.#services, started: this.#started, died: this.exited.bind(this) };
+  }
+
   /** Stops the plugin for good. */
   terminate(reason = "stopped"): void {
     this.#closed = true;
     this.#sandbox.terminate(reason);
   }
 
-  /** Records that the current sandbox died (called by the sandbox). */
-  exited(reason: string): void {
-    if (this.#closed) return;
+  /** Records that a sandbox died (called by the sandbox); only the current one counts. */
+  exited(reason: string, from?: PluginSandbox): void {
+    if (this.#closed || (from && from !== this.#sandbox)) return;
     this.#reason = reason;
     const backoff = this.#failures === 0
       ? 0
@@ -232,15 +283,7 @@ export class SupervisedPlugin implements PluginRuntime {
       throw new Error(`the plugin was not restarted: ${changed}`);
     }
     try {
-      const { sandbox } = await PluginSandbox.start({
-        ...this.#options,
-        onExit: (reason) => this.exited(reason),
-      });
-      // Every sandbox of the plugin passes its setup (a license check) before any request.
-      await sandbox.setup(SETUP_TIMEOUT_MS);
-      for (const s of this.#services) {
-        await sandbox.create(s.instance, s.name, s.params, s.services);
-      }
+      const sandbox = await freshSandbox(this.#options, this.#handover());
       this.#sandbox = sandbox;
       this.#restarts++;
       return sandbox;
@@ -250,6 +293,3 @@ export class SupervisedPlugin implements PluginRuntime {
     }
   }
 }
-
-/** How long a manifest's `setup()` may take (an online license check included). */
-const SETUP_TIMEOUT_MS = 30_000;

@@ -8,6 +8,7 @@ import { exactJsrSpecifier, resolveJsrRange } from "./jsr.ts";
 import { workspaceModule } from "./_workspace.ts";
 import { describeChanges } from "./_module_hashes.ts";
 import type { LockEntry, Lockfile } from "./lockfile.ts";
+import { deprecated } from "../../core/deprecated.ts";
 
 /** Options for resolving remote plugins. */
 export interface SourceOptions extends FetchOptions {
@@ -155,8 +156,20 @@ function checkIntegrity(
         "update integrity:",
     );
   }
+  if (pinned && pinned !== graph.integrity) {
+    deprecated(
+      `the integrity ${pinned} of plugin "${from}" (the hash of an older otai, over module URLs)`,
+      `integrity: ${graph.integrity}, the same code's hash by module identity`,
+    );
+  }
   if (!locked || locked.integrity === graph.integrity) return;
-  if (!locked.modules && locked.integrity === graph.legacyIntegrity) return;
+  if (!locked.modules && locked.integrity === graph.legacyIntegrity) {
+    deprecated(
+      "otai.lock entries without module hashes (written by an older otai)",
+      'the lock "otai lock <config>" writes now, after reviewing the plugins',
+    );
+    return;
+  }
   const what = locked.modules
     ? describeChanges(locked.modules, graph.moduleHashes)
     : `locked ${locked.integrity}, now ${graph.integrity}`;

@@ -1,6 +1,6 @@
 import type { CompiledConfig } from "../../core/config/compile_config.ts";
 import { hostModuleFlags, STARTUP_CWD } from "../host_flags.ts";
-import { lockPathFor, readLockfile } from "./lockfile.ts";
+import { type Lockfile, lockPathFor, readLockfile } from "./lockfile.ts";
 import type { SourceOptions } from "./resolve_source.ts";
 
 /**
@@ -25,17 +25,27 @@ export async function sourceOptions(
   if (config.fetch.timeoutMs !== undefined) source.timeoutMs = config.fetch.timeoutMs;
   if (config.fetch.maxBytes !== undefined) source.maxBytes = config.fetch.maxBytes;
   if (options.lock !== false) {
-    try {
-      source.lock = await readLockfile(lockPathFor(config.baseUrl));
-    } catch (e) {
-      config.diagnostics.push({
-        file: config.file,
-        line: 1,
-        column: 1,
-        path: "",
-        message: (e as Error).message,
-      });
-    }
+    const lock = await configLock(config);
+    if (lock) source.lock = lock;
   }
   return source;
+}
+
+/**
+ * The otai.lock beside a config, if there is one; a lock that cannot be read is reported among
+ * the config's diagnostics (at its first line).
+ */
+export async function configLock(config: CompiledConfig): Promise<Lockfile | undefined> {
+  try {
+    return await readLockfile(lockPathFor(config.baseUrl));
+  } catch (e) {
+    config.diagnostics.push({
+      file: config.file,
+      line: 1,
+      column: 1,
+      path: "",
+      message: (e as Error).message,
+    });
+    return undefined;
+  }
 }

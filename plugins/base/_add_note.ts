@@ -20,6 +20,7 @@ const params = z.object({
 export const addNotePipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "AddNote",
+  services: { tickets: "TicketSystem" },
   description: "Adds a note to a ticket of the injected ticket system",
   params,
   async run(ctx): Promise<{ id: string }> {

@@ -39,6 +39,7 @@ const params = z.object({
 export const fetchTicketsPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "FetchTickets",
+  services: { tickets: "TicketSystem" },
   description: "Searches the injected ticket system: queue, state, since, limit, offset",
   params,
   async run(ctx): Promise<FetchTicketsResult> {

@@ -37,6 +37,7 @@ const params = z.object({
 export const filterPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "Filter",
+  services: {},
   description: "Keeps the items for which a CEL condition over item and index is true",
   params,
   run(ctx): FilterResult {

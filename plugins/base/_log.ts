@@ -20,6 +20,7 @@ const params = z.object({
 export const logPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "Log",
+  services: {},
   description: "Writes a message (with data as properties) to the host log",
   params,
   run(ctx): { logged: true } {

@@ -44,6 +44,7 @@ const params = z.object({
 export const reportPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "Report",
+  services: {},
   description: "Formats values as a small aligned text report (printed by the CLI)",
   params,
   run(ctx): { report: string } {

@@ -16,6 +16,7 @@ const params = z.object({
 export const setPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "Set",
+  services: {},
   description: "Returns its values as the step's data, to compute and name values once",
   params,
   run(ctx): Record<string, unknown> {

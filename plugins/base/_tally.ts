@@ -67,6 +67,7 @@ const params = z.object({
 export const tallyPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "Tally",
+  services: {},
   description: "Counts items by the value at a dot path (missing values under (none))",
   params,
   run(ctx): TallyResult {

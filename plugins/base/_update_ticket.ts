@@ -16,6 +16,7 @@ export const applySupport: ApplySupport = new ApplySupport();
 export const updateTicketPipe = definePipe<z.output<typeof ticketUpdate>>({
   kind: "pipe",
   name: "UpdateTicket",
+  services: { tickets: "TicketSystem" },
   description: "Changes one ticket, adds a note, marks it processed (atomic with apply())",
   params: ticketUpdate,
   async run(ctx): Promise<UpdateOutcome> {

@@ -37,6 +37,7 @@ const params = z.object({
 export const updateTicketsPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "UpdateTickets",
+  services: { tickets: "TicketSystem" },
   description: "Updates a list of tickets like UpdateTicket; failures are counted, not fatal",
   params,
   async run(ctx): Promise<UpdateTicketsResult> {

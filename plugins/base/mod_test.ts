@@ -1,6 +1,6 @@
-import { deepStrictEqual, match, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, rejects, strictEqual } from "node:assert/strict";
 import type { Ticket } from "@otai/cli/plugin";
-import { testPipe } from "@otai/cli/testing";
+import { fakeTicketSystem, testPipe } from "@otai/cli/testing";
 import plugin from "./mod.ts";
 
 function ticket(id: string, queue = "Inbox"): Ticket {
@@ -116,15 +116,23 @@ Deno.test("FetchTickets refuses bad params and a missing ticket system", async (
       match(r.status === "failed" ? r.error.message : "", message);
     });
   }
-  await t.step("no tickets injected", async () => {
-    deepStrictEqual(
-      await testPipe(plugin, "FetchTickets"),
-      failed(
-        'Cannot run step "test": no ticket system is injected as "tickets"; add injects: ' +
-          "{ tickets: <id of a ticket-system service> } to the step",
-      ),
-    );
-  });
+  await t.step(
+    "no tickets injected, or another name: refused as otai check refuses it",
+    async () => {
+      await rejects(
+        testPipe(plugin, "FetchTickets"),
+        new TypeError(
+          'Cannot test pipe "FetchTickets": base:FetchTickets takes the service "tickets" (a ' +
+            "TicketSystem), which this step does not inject; add injects: { tickets: <id of a " +
+            "TicketSystem service> }",
+        ),
+      );
+      await rejects(
+        testPipe(plugin, "FetchTickets", { services: { tikets: service } }),
+        /takes no service "tikets"; did you mean "tickets"\?/,
+      );
+    },
+  );
   await t.step("a service whose search() is not a ticket search", async () => {
     const r = await testPipe(plugin, "FetchTickets", {
       services: { tickets: { search: () => ({ rows: [] }) } },
@@ -317,6 +325,42 @@ Deno.test("UpdateTickets stops between tickets when its signal is aborted", asyn
     ),
   );
   strictEqual(calls.length, 1);
+});
+
+Deno.test("FetchTickets and UpdateTicket mark tickets processed on a fake ticket system", async () => {
+  const tickets = fakeTicketSystem([
+    { id: "1", queue: "Inbox", updated_at: "2025-05-01T10:00:00Z" },
+    { id: "2", queue: "Inbox", updated_at: "2025-05-01T09:00:00Z" },
+    { id: "3", queue: "IT" },
+  ]);
+  const fetch = () =>
+    testPipe(plugin, "FetchTickets", {
+      params: { queue: "Inbox", unprocessed: "triage" },
+      services: { tickets },
+    });
+  const first = await fetch();
+  deepStrictEqual(
+    first.status === "succeeded"
+      ? (first.data as { tickets: Ticket[] }).tickets.map((t) => t.id)
+      : [],
+    ["2", "1"],
+  );
+  const update = { id: "2", changes: { queue: "IT" }, note: { body: "Moved" }, mark: "triage" };
+  const moved = await testPipe(plugin, "UpdateTicket", { params: update, services: { tickets } });
+  deepStrictEqual(moved, { status: "succeeded", data: { id: "2", applied: true } });
+  const again = await testPipe(plugin, "UpdateTicket", { params: update, services: { tickets } });
+  deepStrictEqual(again, { status: "succeeded", data: { id: "2", applied: false } });
+  deepStrictEqual(tickets.updates, [
+    { method: "apply", ...update, applied: true },
+    { method: "apply", ...update, applied: false },
+  ]);
+  strictEqual(tickets.get("2")?.queue, "IT");
+  deepStrictEqual(tickets.get("2")?.notes, [{ body: "Moved" }]);
+  const second = await fetch();
+  deepStrictEqual(second.status === "succeeded" ? second.data : undefined, {
+    tickets: [tickets.get("1")],
+    count: 1,
+  });
 });
 
 Deno.test("AddNote adds a note and returns the id", async () => {

@@ -57,6 +57,7 @@ export function defineClassifyPipe(defaults: ParamDefaults): PipeDefinition<Clas
   return definePipe<ClassifyParams>({
     kind: "pipe",
     name: "Classify",
+    services: {},
     description: "Predicts a label with its confidence for each ticket, with a trained model",
     params: _params(defaults),
     run: _classify,

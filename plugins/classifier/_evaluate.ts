@@ -47,6 +47,7 @@ export function defineEvaluatePipe(defaults: ParamDefaults): PipeDefinition<Eval
   return definePipe<EvaluateParams>({
     kind: "pipe",
     name: "Evaluate",
+    services: {},
     description: "Scores a model on labelled rows: accuracy, macro-F1, per label, confusion",
     params: _params(defaults),
     run: _evaluate,

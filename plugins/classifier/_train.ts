@@ -59,6 +59,7 @@ export function defineTrainPipe(defaults: ParamDefaults): PipeDefinition<TrainPa
   return definePipe<TrainParams>({
     kind: "pipe",
     name: "Train",
+    services: {},
     description: "Trains a text classifier from a CSV or JSONL file and writes the model file",
     params: _params(defaults),
     run: _train,

@@ -11,6 +11,7 @@ import { ticketSystem } from "./_tickets.ts";
 export const addNotePipe = definePipe({
   kind: "pipe",
   name: "AddNote",
+  services: { tickets: "otobo-znuny:Client" },
   description: "Adds an internal note (not visible to the customer) to a ticket",
   params: z.strictObject({
     id: z.union([z.string().min(1), z.number().int().positive()]).transform(String),

@@ -11,6 +11,7 @@ import { ticketSystem } from "./_tickets.ts";
 export const pingPipe = definePipe({
   kind: "pipe",
   name: "Ping",
+  services: { tickets: "otobo-znuny:Client" },
   description: "Checks that OTOBO/Znuny answers and accepts the login: { ok, user, session }",
   params: z.strictObject({
     /** False: report a failure as `{ ok: false, error }` instead of failing the step. */

@@ -11,6 +11,7 @@ import { ticketSystem } from "./_tickets.ts";
 export const searchPipe = definePipe({
   kind: "pipe",
   name: "Search",
+  services: { tickets: "otobo-znuny:Client" },
   description:
     "Searches tickets by queue, state, change time and processed mark: { tickets, count }",
   params: z.strictObject({

@@ -19,6 +19,7 @@ const params = z.object({
 export const historyPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "History",
+  services: { tickets: "sqlite-tickets:Tickets" },
   description: "Lists recorded changes (newest first) of the injected tickets store",
   params,
   async run(ctx): Promise<{ rows: HistoryRow[] }> {

@@ -22,6 +22,7 @@ const params = z.object({
 export const importPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "Import",
+  services: { tickets: "sqlite-tickets:Tickets" },
   description: "Imports tickets from a CSV or JSONL file into the injected tickets store",
   params,
   async run(ctx): Promise<ImportResult> {

@@ -21,6 +21,7 @@ const params = z.object({ run: z.string().min(1).optional(), since: time.optiona
 export const revertPipe = definePipe<z.output<typeof params>>({
   kind: "pipe",
   name: "Revert",
+  services: { tickets: "sqlite-tickets:Tickets" },
   description: "Undoes the changes of a run, or since a time, in the injected tickets store",
   params,
   async run(ctx): Promise<RevertResult> {

@@ -1,4 +1,4 @@
-import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
 import { testPipe, testService } from "@otai/cli/testing";
 import plugin from "./mod.ts";
 import { tempStore } from "./_testing.ts";
@@ -48,18 +48,23 @@ Deno.test("sqlite-tickets pipes validate params and name a missing injection", a
     match((r as { error: { message: string } }).error.message, /give run .* or since/);
   });
   await t.step("Revert checks since is a time", async () => {
-    const r = await testPipe(plugin, "Revert", { params: { since: "soon" }, services: {} });
+    const r = await testPipe(plugin, "Revert", {
+      params: { since: "soon" },
+      services: { tickets: {} },
+    });
     match((r as { error: { message: string } }).error.message, /ISO 8601 time/);
   });
   await t.step("History caps limit", async () => {
-    const r = await testPipe(plugin, "History", { params: { limit: 20_000 }, services: {} });
+    const r = await testPipe(plugin, "History", {
+      params: { limit: 20_000 },
+      services: { tickets: {} },
+    });
     strictEqual(r.status, "failed");
   });
-  await t.step("Import without an injected store", async () => {
-    const r = await testPipe(plugin, "Import", { params: { path: "x.csv" } });
-    match(
-      (r as { error: { message: string } }).error.message,
-      /no ticket store is injected as "tickets"; add injects: \{ tickets: <id of a sqlite-tickets:Tickets service> \}/,
+  await t.step("Import without an injected store, refused as otai check refuses it", async () => {
+    await rejects(
+      testPipe(plugin, "Import", { params: { path: "x.csv" } }),
+      /takes the service "tickets" \(a sqlite-tickets:Tickets\), which this step does not inject; add injects: \{ tickets: <id of a sqlite-tickets:Tickets service> \}/,
     );
   });
 });

@@ -1,7 +1,8 @@
 /**
  * A corpus of malformed configs, generated from a valid one: every one must be refused with a
  * ConfigError (exit code 2) whose problems all carry a line, never another exception, and in
- * bounded time. A sample goes through the real CLI to check exit code and output.
+ * bounded time. A sample goes through the real CLI to check exit code and output. The plugins
+ * run in Worker sandboxes, the cheapest to start: every config that gets as far starts them.
  */
 import { match, ok, strictEqual } from "node:assert/strict";
 import { isMap, isScalar, isSeq, parseDocument } from "yaml";
@@ -12,9 +13,11 @@ import { fixture, runCli } from "../_helpers.ts";
 const VALID = `otai: "^1.0"
 plugins:
   - from: ${fixture("probe.ts")}
+    isolation: worker
     permissions: { read: true, env: true, net: true }
   - from: ${fixture("store.ts")}
     as: store
+    isolation: worker
 services:
   - id: kv
     use: store:Kv
@@ -163,12 +166,10 @@ function corpus(): [string, string][] {
   text("bad prefix", at("    as: store", "    as: Store_Prefix"));
   text("bad permission kind", at("net: true }", "net: true, disk: true }"));
   text("bad permission value", at("net: true }", "net: 42 }"));
-  text("isolation none untrusted", at("    as: store", "    as: store\n    isolation: none"));
-  text(
-    "memory limit in worker",
-    at("    as: store", "    as: store\n    isolation: worker\n    limits: { memory_mb: 64 }"),
-  );
-  text("bad isolation", at("    as: store", "    as: store\n    isolation: vm"));
+  const store = "    as: store\n    isolation: worker";
+  text("isolation none untrusted", at(store, "    as: store\n    isolation: none"));
+  text("memory limit in worker", at(store, `${store}\n    limits: { memory_mb: 64 }`));
+  text("bad isolation", at(store, "    as: store\n    isolation: vm"));
   text("bad integrity", at("    as: store", "    as: store\n    integrity: md5-abc"));
   text("bad step id", at("- id: call", "- id: 9call"));
   text("unicode step id", at("- id: call", "- id: cäll"));

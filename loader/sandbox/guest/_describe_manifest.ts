@@ -7,7 +7,7 @@ export function describeProblems(m: Record<string, unknown> | undefined): string
     return ["the module has no default export; export default a manifest from definePlugin()"];
   }
   if (!Array.isArray(m.injectables)) return ['"injectables" must be a list of pipes and services'];
-  const problems: string[] = [];
+  const problems: string[] = hookProblems(m);
   m.injectables.forEach((i: Record<string, unknown> | null, n: number) => {
     if (i === null || typeof i !== "object") problems.push(`injectables[${n}] is not an object`);
     else if (i.kind === "pipe" && typeof i.run !== "function") {
@@ -30,6 +30,29 @@ export function describeProblems(m: Record<string, unknown> | undefined): string
   return problems;
 }
 
+/** The lifecycle hooks and event handlers that are there but are not functions. */
+function hookProblems(m: Record<string, unknown>): string[] {
+  const problems = ["setup", "start", "stop", "health"].flatMap((hook) =>
+    m[hook] === undefined || typeof m[hook] === "function"
+      ? []
+      : [`"${hook}" must be a function, got ${typeof m[hook]}`]
+  );
+  if (m.events === undefined) return problems;
+  if (!isRecord(m.events)) {
+    return [...problems, '"events" must map event types to handlers: { "step.failed"(event) {} }'];
+  }
+  for (const [type, handler] of Object.entries(m.events)) {
+    if (typeof handler !== "function") {
+      problems.push(`events["${type.slice(0, 60)}"] must be a function, got ${typeof handler}`);
+    }
+  }
+  return problems;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
 /** A manifest's data, without code, as the host checks it. */
 export function describe(m: Record<string, unknown>): ManifestDescription {
   return {
@@ -38,12 +61,14 @@ export function describe(m: Record<string, unknown>): ManifestDescription {
     api: m.api,
     description: m.description,
     permissions: plain(m.permissions),
+    ...(isRecord(m.events) ? { events: Object.keys(m.events) } : {}),
     injectables: (Array.isArray(m.injectables) ? m.injectables : []).map((i) => ({
       kind: i?.kind,
       name: i?.name,
       description: typeof i?.description === "string" ? i.description : undefined,
       hasParams: i?.params !== undefined,
       ...paramsSchemaOf(i?.params),
+      ...(i?.services === undefined ? {} : { services: plain(i.services) }),
     })),
   };
 }

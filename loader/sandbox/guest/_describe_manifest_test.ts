@@ -1,7 +1,7 @@
-import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { z } from "zod";
 import { checkManifest } from "../../../core/manifest.ts";
-import { describe } from "./_describe_manifest.ts";
+import { describe, describeProblems } from "./_describe_manifest.ts";
 
 /** A manifest with one pipe whose params schema is `params`. */
 function manifest(params: unknown): Record<string, unknown> {
@@ -72,4 +72,28 @@ Deno.test("checkManifest() refuses a paramsSchema that is not a JSON Schema obje
     injectables: [{ kind: "pipe", name: "P", paramsSchema: {} }],
   });
   ok("manifest" in fine);
+});
+
+Deno.test("describe() names a manifest's event handlers; checkManifest() refuses unknown ones", async (t) => {
+  const withEvents = (events: unknown) => ({ ...manifest(undefined), events });
+  await t.step("the handlers' types, as plain data", () => {
+    const d = describe(withEvents({ "step.failed": () => {}, "runner.started": () => {} }));
+    deepStrictEqual(d.events, ["step.failed", "runner.started"]);
+    ok("manifest" in checkManifest(d as unknown as Record<string, unknown>));
+  });
+  await t.step("a misspelt type, with the nearest one", () => {
+    const d = describe(withEvents({ "step.faild": () => {} }));
+    const r = checkManifest(d as unknown as Record<string, unknown>);
+    ok("problems" in r, JSON.stringify(r));
+    match(
+      r.problems[0]!,
+      /handler for "step\.faild", which otai does not emit; did you mean "step\.failed"\?/,
+    );
+  });
+  await t.step("hooks and handlers that are not functions", () => {
+    deepStrictEqual(describeProblems({ ...withEvents({ "step.failed": 1 }), stop: "x" }), [
+      `"stop" must be a function, got string`,
+      `events["step.failed"] must be a function, got number`,
+    ]);
+  });
 });

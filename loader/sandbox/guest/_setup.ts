@@ -1,11 +1,13 @@
 /**
  * Parts of the plugin server: a manifest's `setup(ctx)` (once per sandbox, before any other
- * request, under the plugin's permissions), and results split into large lists sent as text.
+ * request, under the plugin's permissions), results split into large lists sent as text, and
+ * the logger plugin code gets.
  *
  * @module
  */
 import type { Outcome } from "../../../core/contract.ts";
 import type { PluginLogger } from "../../../core/types.ts";
+import type { SandboxMessage } from "../protocol.ts";
 import { wire } from "./_wire.ts";
 
 /** A result list at least this long is sent as JSON text. */
@@ -48,4 +50,13 @@ export function splitRaw(
     } else (rest ??= {})[key] = field;
   }
   return texts ? { rest: rest ?? {}, texts } : undefined;
+}
+
+/** The logger handed to plugin code: each record is sent to the host as a `log` message. */
+export function pluginLogger(send: (msg: SandboxMessage) => void): PluginLogger {
+  const log =
+    (level: "debug" | "info" | "warning" | "error") =>
+    (message: string, props?: Record<string, unknown>) =>
+      send({ t: "log", level, message: String(message), ...(props ? { props } : {}) });
+  return { debug: log("debug"), info: log("info"), warn: log("warning"), error: log("error") };
 }

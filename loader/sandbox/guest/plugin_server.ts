@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { runSetup, splitRaw } from "./_setup.ts";
+import { pluginLogger, runSetup, splitRaw } from "./_setup.ts";
+import { serveLifecycle } from "./_lifecycle.ts";
 import type { HostMessage, LoopMessage, RunMessage, SandboxMessage } from "../protocol.ts";
 import type {
   Injectable,
@@ -56,16 +57,7 @@ export class PluginServer {
     this.#post = post;
     this.#maxBytes = options.maxResultBytes ?? 64_000_000;
     this.#rawFields = options.rawFields ?? true;
-    const log =
-      (level: "debug" | "info" | "warning" | "error") =>
-      (message: string, props?: Record<string, unknown>) =>
-        this.#send({ t: "log", level, message: String(message), ...(props ? { props } : {}) });
-    this.#logger = {
-      debug: log("debug"),
-      info: log("info"),
-      warn: log("warning"),
-      error: log("error"),
-    };
+    this.#logger = pluginLogger((msg) => this.#send(msg));
   }
 
   /** Checks the module's manifest and tells the host it is ready (or why not). */
@@ -132,7 +124,16 @@ export class PluginServer {
       case "validate":
         return void this.#validate(msg);
       case "setup":
-        return void this.#setup(msg);
+        return void this.#answer(msg.id, runSetup(this.#manifest, this.#logger, msg.timeoutMs));
+      case "lifecycle":
+        return void this.#answer(
+          msg.id,
+          serveLifecycle(msg, msg.timeoutMs, {
+            manifest: this.#manifest,
+            services: this.#services,
+            log: this.#logger,
+          }),
+        );
       case "scope":
         this.#scopes.set(msg.id, msg.steps);
         return;
@@ -263,8 +264,8 @@ export class PluginServer {
     }
   }
 
-  async #setup(msg: Extract<HostMessage, { t: "setup" }>): Promise<void> {
-    this.#end(msg.id, await runSetup(this.#manifest, this.#logger, msg.timeoutMs));
+  async #answer(id: number, outcome: Promise<Outcome>): Promise<void> {
+    this.#end(id, await outcome);
   }
 
   async #validate(msg: Extract<HostMessage, { t: "validate" }>): Promise<void> {

@@ -1,0 +1,64 @@
+import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { type DistributedLoop, openConfig } from "../mod.ts";
+import { fixture, stepOf, tempConfig } from "./_helpers.ts";
+
+const CONFIG = `plugins:
+  - from: ${fixture("probe.ts")}
+    permissions: { read: true, env: true, net: true }
+orchestrator:
+  runners:
+    - id: main
+      params: { bad: 3 }
+      run:
+        - { id: list, use: "probe:Items", params: { n: 6 } }
+        - { id: unread, use: "probe:Echo", params: { big: "not for the jobs" } }
+        - id: each
+          for_each: "\${{ steps.list.data.items }}"
+          DISTRIBUTE
+          collect: "\${{ steps.check.data.value * 10 }}"
+          steps:
+            - { id: check, use: "probe:Check", params: { value: "\${{ item }}", fail_on: ["\${{ params.bad }}"] } }
+`;
+
+Deno.test("openConfig().run() with distribute reports a distributed for_each as a local one", async () => {
+  await using local = await tempConfig(CONFIG.replace("DISTRIBUTE", ""));
+  await using remote = await tempConfig(
+    `queue: { url: "redis://127.0.0.1:1" }\n${CONFIG.replace("DISTRIBUTE", "distribute: true")}`,
+  );
+  const expected = await runOnce(local.file);
+  const loops: DistributedLoop[] = [];
+  await using app = await openConfig(remote.file);
+  // Each item runs through runItem with the scope the loop was opened with, as a worker would.
+  const [result] = await app.run({
+    distribute: (loop) => {
+      loops.push(loop);
+      return Promise.resolve({
+        run: (item, index) => app.runItem({ ...loop, item, index }),
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      });
+    },
+  });
+  const got = stepOf([result!], "each");
+  strictEqual(got.status, "failed");
+  // Items of a distributed loop finish in any order.
+  deepStrictEqual(sorted(got.data), sorted(stepOf(expected, "each").data));
+  strictEqual(loops.length, 1);
+  deepStrictEqual(loops[0]!.params, { bad: 3 });
+  // What the sub-steps do not read stays out of the jobs: only the state of those steps.
+  deepStrictEqual(loops[0]!.steps.unread, { status: "succeeded" });
+  deepStrictEqual(loops[0]!.steps.list, { status: "succeeded" });
+});
+
+async function runOnce(file: string) {
+  await using app = await openConfig(file);
+  return await app.run();
+}
+
+function sorted(data: unknown) {
+  const d = data as { collected: number[]; failures: { item: number }[] };
+  return {
+    ...d,
+    collected: [...d.collected].sort((a, b) => a - b),
+    failures: [...d.failures].sort((a, b) => a.item - b.item),
+  };
+}

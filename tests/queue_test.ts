@@ -1,0 +1,268 @@
+/**
+ * Queue mode against a real `redis-server` (started here on a free loopback port, stopped at
+ * the end): workers share a distributed `for_each`, a killed worker's jobs move on, an
+ * unreachable Redis and a worker with other plugin code are refused. Skipped, saying so, when
+ * `redis-server` is not on the PATH (CI installs it).
+ */
+import { deepStrictEqual, doesNotMatch, match, ok, strictEqual } from "node:assert/strict";
+import { fixture, ROOT, runCli, tempConfig } from "./_helpers.ts";
+
+const REDIS = findOnPath("redis-server");
+if (!REDIS) {
+  console.log(
+    "queue tests skipped: redis-server is not on the PATH (apt-get install redis-server)",
+  );
+}
+
+Deno.test({
+  name: "otai worker and otai run share a distributed for_each through Redis",
+  ignore: !REDIS,
+}, async (t) => {
+  await using redis = await startRedis(REDIS!);
+  await t.step("three workers run every item exactly once", async () => {
+    await using cfg = await tempConfig(config(redis.url, "share", 60));
+    const workers = await Promise.all([1, 2, 3].map(() => startWorker(cfg.file)));
+    try {
+      const run = await otaiRun(cfg.file);
+      strictEqual(run.code, 0, run.stderr);
+      const step = run.doc.runners[0].steps[1];
+      strictEqual(step.status, "succeeded");
+      strictEqual(step.data.succeeded, 60);
+      const items = step.data.collected.map((c: { item: number }) => c.item);
+      deepStrictEqual(items.sort((a: number, b: number) => a - b), range(60));
+      const pids = new Set(step.data.collected.map((c: { pid: number }) => c.pid));
+      ok(pids.size > 1, `more than one worker ran items (sandbox pids: ${[...pids]})`);
+      const status = await runCli(["queue", "status", cfg.file, "--json"]);
+      strictEqual(status.code, 0, status.stderr);
+      const [q] = JSON.parse(status.stdout);
+      deepStrictEqual([q.queue, q.waiting, q.active, q.completed, q.failed], [
+        "otai:share.each",
+        0,
+        0,
+        60,
+        0,
+      ]);
+      strictEqual(q.workers.length, 3);
+      for (const w of q.workers) match(w, /^[^/]+\/\d+\/[0-9a-f]{8}$/);
+    } finally {
+      for (const code of await Promise.all(workers.map((w) => w.stop()))) strictEqual(code, 0);
+    }
+  });
+
+  await t.step("a worker killed mid-run leaves its jobs to another", async () => {
+    await using cfg = await tempConfig(config(redis.url, "kill", 24, 300));
+    const doomed = await startWorker(cfg.file);
+    const survivor = await startWorker(cfg.file);
+    try {
+      const run = otaiRun(cfg.file);
+      await doomed.waitFor(/Ran job/);
+      doomed.kill();
+      const r = await run;
+      strictEqual(r.code, 0, r.stderr);
+      const step = r.doc.runners[0].steps[1];
+      strictEqual(step.data.succeeded, 24);
+      const items = step.data.collected.map((c: { item: number }) => c.item);
+      deepStrictEqual(items.sort((a: number, b: number) => a - b), range(24));
+    } finally {
+      await Promise.all([doomed.stop(), survivor.stop()]);
+    }
+  });
+
+  await t.step("otai run --work takes the jobs itself", async () => {
+    await using cfg = await tempConfig(config(redis.url, "self", 8));
+    const run = await otaiRun(cfg.file, {}, ["--work", "--concurrency", "4"]);
+    strictEqual(run.code, 0, run.stderr);
+    const items = run.doc.runners[0].steps[1].data.collected.map((c: { item: number }) => c.item);
+    deepStrictEqual(items.sort((a: number, b: number) => a - b), range(8));
+  });
+
+  await t.step("a worker whose plugin code differs refuses the jobs", async () => {
+    const changed = (await Deno.readTextFile(fixture("whoami.ts")))
+      .replace("../../../plugin.ts", `${ROOT}plugin.ts`) + "// changed\n";
+    await using cfg = await tempConfig(config(redis.url, "mismatch", 2));
+    await using other = await tempConfig(
+      config(redis.url, "mismatch", 2).replace(fixture("whoami.ts"), "./whoami.ts"),
+      { "whoami.ts": changed },
+    );
+    const w = await startWorker(other.file);
+    try {
+      const run = await otaiRun(cfg.file);
+      strictEqual(run.code, 1, run.stderr);
+      const step = run.doc.runners[0].steps[1];
+      strictEqual(step.data.failed, 2);
+      match(step.data.failures[0].error, /refused the job: plugin "whoami" differs/);
+    } finally {
+      await w.stop();
+    }
+  });
+});
+
+Deno.test({
+  name: "otai run exits 2 when the queue's Redis cannot be reached, its password redacted",
+  ignore: !REDIS,
+}, async () => {
+  const port = freePort();
+  await using cfg = await tempConfig(config(`redis://:\${QUEUE_PW}@127.0.0.1:${port}`, "x", 1));
+  const r = await otaiRun(cfg.file, { QUEUE_PW: "hunter2hunter2" });
+  strictEqual(r.code, 2, r.stderr);
+  match(
+    r.stderr,
+    new RegExp(`Cannot reach the queue's Redis at redis://:\\*\\*\\*@127.0.0.1:${port}`),
+  );
+  match(r.stderr, /check that redis-server runs there/);
+  doesNotMatch(r.stderr + r.stdout, /hunter2/);
+});
+
+/** A config whose runner lists `n` items and distributes them: a sleep, then who ran it. */
+function config(url: string, runner: string, n: number, ms = 50): string {
+  return `queue: { url: "${url}" }
+plugins:
+  - from: ${fixture("probe.ts")}
+    permissions: { read: true, env: true, net: true }
+  - from: ${fixture("whoami.ts")}
+orchestrator:
+  runners:
+    - id: ${runner}
+      run:
+        - { id: list, use: "probe:Items", params: { n: ${n} } }
+        - id: each
+          for_each: "\${{ steps.list.data.items }}"
+          distribute: true
+          collect: "\${{ steps.who.data }}"
+          steps:
+            - { id: nap, use: "probe:Sleep", params: { ms: ${ms} } }
+            - { id: who, use: "whoami:Pid", params: { item: "\${{ item }}" } }
+`;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function findOnPath(name: string): string | undefined {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      if (Deno.statSync(`${dir}/${name}`).isFile) return `${dir}/${name}`;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** A `redis-server` of this test file, answering PING, stopped on dispose. */
+async function startRedis(bin: string) {
+  const port = freePort();
+  const child = new Deno.Command(bin, {
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const dispose = async () => {
+    child.kill("SIGTERM");
+    await child.status;
+  };
+  for (let i = 0; !(await pong(port)); i++) {
+    if (i === 100) {
+      await dispose();
+      throw new Error(`redis-server did not answer on port ${port}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url: `redis://127.0.0.1:${port}`, [Symbol.asyncDispose]: dispose };
+}
+
+async function pong(port: number): Promise<boolean> {
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    try {
+      await conn.write(new TextEncoder().encode("PING\r\n"));
+      const buf = new Uint8Array(16);
+      const n = await conn.read(buf);
+      return new TextDecoder().decode(buf.subarray(0, n ?? 0)).startsWith("+PONG");
+    } finally {
+      conn.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** `otai run --json` of a config, its results document parsed. */
+async function otaiRun(file: string, env: Record<string, string> = {}, args: string[] = []) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}mod.ts`, "run", file, "--json", ...args],
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  return { code: out.code, stdout, stderr, doc: stdout ? JSON.parse(stdout) : undefined };
+}
+
+/** An `otai worker` (concurrency 2, debug log), once it is ready. */
+async function startWorker(file: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${ROOT}mod.ts`,
+      "worker",
+      file,
+      "--concurrency",
+      "2",
+      "--log-level",
+      "debug",
+    ],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let seen = "";
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  const reading = (async () => {
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      seen += chunk;
+      for (const w of waiters.filter((w) => w.re.test(seen))) w.resolve();
+    }
+  })();
+  const waitFor = (re: RegExp, ms = 30_000) =>
+    re.test(seen) ? Promise.resolve() : new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${re} from the worker:\n${seen}`)), ms);
+      waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  let ended = false;
+  const end = async () => {
+    const status = await child.status;
+    await reading;
+    ended = true;
+    return status.code;
+  };
+  const worker = {
+    waitFor,
+    kill: () => child.kill("SIGKILL"),
+    stop: async () => {
+      if (!ended) {
+        try {
+          child.kill("SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+      return await end();
+    },
+  };
+  await waitFor(/ready \(stop with/).catch(async (e) => {
+    await worker.stop();
+    throw e;
+  });
+  return worker;
+}
