@@ -2,11 +2,9 @@
  * A manifest's `setup()`: run in each sandbox under the plugin's permissions before anything
  * else; when it throws, `otai run` and `otai check` stop with exit code 2 before any step. The
  * commercial-plugin example (examples/licensed) checks a license key this way. Then `start()`,
- * `stop()`, `health()`, services' close and events, through the CLI and `openConfig()` in
- * every isolation mode.
+ * `stop()`, `health()`, services' close and events, through the CLI in every isolation mode.
  */
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { openConfig } from "../mod.ts";
 import { fixture, ROOT, runCli, tempConfig } from "./_helpers.ts";
 
 const config = (isolation = "process") =>
