@@ -1,44 +1,7 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { fixture, ROOT, runCli } from "./_helpers.ts";
-
-const EXAMPLE = `${ROOT}examples/ticket_triage/`;
-const TICKETS = 240;
-
-/** A copy of the triage example in a temp dir, its plugin paths made absolute. */
-async function copyExample(
-  edit: (config: string) => string = (c) => c,
-): Promise<{ dir: string; file: string } & AsyncDisposable> {
-  const dir = await Deno.makeTempDir({ prefix: "otai-triage-" });
-  await Deno.mkdir(`${dir}/samples`);
-  for (const f of ["train.csv", "incoming.csv", "incoming_truth.csv"]) {
-    await Deno.copyFile(`${EXAMPLE}samples/${f}`, `${dir}/samples/${f}`);
-  }
-  const config = (await Deno.readTextFile(`${EXAMPLE}config.yml`)).replaceAll(
-    "from: ../../",
-    `from: ${ROOT}`,
-  );
-  await Deno.writeTextFile(`${dir}/config.yml`, edit(config));
-  return {
-    dir,
-    file: `${dir}/config.yml`,
-    [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-  };
-}
-
-/** A 40 ms pause before each ticket's update, so a run is long enough to interrupt. */
-function slowedDown(config: string): string {
-  return config.replace(
-    "plugins:\n",
-    `plugins:\n  - from: ${
-      fixture("probe.ts")
-    }\n    permissions: { read: true, env: true, net: true }\n`,
-  ).replace(
-    "          steps:\n            - id: confident",
-    "          steps:\n            - { id: pause, use: probe:Sleep, params: { ms: 40 } }\n" +
-      "            - id: confident",
-  );
-}
+import { ROOT, runCli } from "./_helpers.ts";
+import { copyExample, counts, slowedDown, TICKETS } from "./_triage.ts";
 
 /** Starts `otai run` on a config and waits until at least `marked` tickets are triaged. */
 async function startAndWait(
@@ -64,22 +27,6 @@ async function startAndWait(
     } catch { /* not created yet */ }
   }
   return child;
-}
-
-function counts(db: string): { marked: number; notes: number; perTicket: number[] } {
-  const sql = new DatabaseSync(db, { readOnly: true });
-  try {
-    const marked = sql.prepare("SELECT count(*) AS n FROM marks WHERE key = 'triage-v1'").get()!;
-    const notes = sql.prepare("SELECT count(*) AS n FROM notes").get()!;
-    const per = sql.prepare("SELECT count(*) AS n FROM notes GROUP BY ticket_id").all();
-    return {
-      marked: Number(marked.n),
-      notes: Number(notes.n),
-      perTicket: per.map((r) => Number(r.n)),
-    };
-  } finally {
-    sql.close();
-  }
 }
 
 Deno.test("the triage example routes every ticket once and prints a summary", async (t) => {

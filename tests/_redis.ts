@@ -1,0 +1,164 @@
+/**
+ * Test helpers of the queue tests: a `redis-server` of their own on a free loopback port,
+ * `otai run --json` and `otai worker` processes.
+ */
+import { ROOT } from "./_helpers.ts";
+
+/** A `redis-server` of a test: its URL, and a network stall on demand. */
+export interface Redis extends AsyncDisposable {
+  /** `redis://127.0.0.1:<port>`. */
+  url: string;
+  /** Stops the server process (SIGSTOP): connections stay open, nothing answers. */
+  pause(): void;
+  /** Lets it go on (SIGCONT). */
+  resume(): void;
+}
+
+/** A running `otai worker`. */
+export interface Worker {
+  /** Waits (bounded) until its stderr matches. */
+  waitFor(re: RegExp, ms?: number): Promise<void>;
+  /** SIGKILL. */
+  kill(): void;
+  /** SIGTERM, then its exit code. */
+  stop(): Promise<number>;
+}
+
+/** The path of an executable on the PATH, or undefined. */
+export function findOnPath(name: string): string | undefined {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    try {
+      if (Deno.statSync(`${dir}/${name}`).isFile) return `${dir}/${name}`;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** A loopback TCP port nobody listens on (now). */
+export function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (l.addr as Deno.NetAddr).port;
+  l.close();
+  return port;
+}
+
+/** A `redis-server` of this test file, answering PING, stopped on dispose. */
+export async function startRedis(bin: string): Promise<Redis> {
+  const port = freePort();
+  const child = new Deno.Command(bin, {
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const dispose = async () => {
+    child.kill("SIGTERM");
+    await child.status;
+  };
+  for (let i = 0; !(await pong(port)); i++) {
+    if (i === 100) {
+      await dispose();
+      throw new Error(`redis-server did not answer on port ${port}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    // A stopped redis-server keeps its connections open and answers nothing: a network stall.
+    pause: () => child.kill("SIGSTOP"),
+    resume: () => child.kill("SIGCONT"),
+    [Symbol.asyncDispose]: async () => {
+      child.kill("SIGCONT");
+      await dispose();
+    },
+  };
+}
+
+async function pong(port: number): Promise<boolean> {
+  try {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    try {
+      await conn.write(new TextEncoder().encode("PING\r\n"));
+      const buf = new Uint8Array(16);
+      const n = await conn.read(buf);
+      return new TextDecoder().decode(buf.subarray(0, n ?? 0)).startsWith("+PONG");
+    } finally {
+      conn.close();
+    }
+  } catch {
+    return false;
+  }
+}
+
+/** `otai run --json` of a config, its results document parsed. */
+export async function otaiRun(file: string, env: Record<string, string> = {}, args: string[] = []) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}mod.ts`, "run", file, "--json", ...args],
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+  }).output();
+  const stdout = new TextDecoder().decode(out.stdout);
+  const stderr = new TextDecoder().decode(out.stderr);
+  return { code: out.code, stdout, stderr, doc: stdout ? JSON.parse(stdout) : undefined };
+}
+
+/** An `otai worker` (concurrency 2, debug log), once it is ready. */
+export async function startWorker(file: string): Promise<Worker> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      `${ROOT}mod.ts`,
+      "worker",
+      file,
+      "--concurrency",
+      "2",
+      "--log-level",
+      "debug",
+    ],
+    env: { NO_COLOR: "1" },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let seen = "";
+  const waiters: { re: RegExp; resolve: () => void }[] = [];
+  const reading = (async () => {
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      seen += chunk;
+      for (const w of waiters.filter((w) => w.re.test(seen))) w.resolve();
+    }
+  })();
+  const waitFor = (re: RegExp, ms = 30_000) =>
+    re.test(seen) ? Promise.resolve() : new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ${re} from the worker:\n${seen}`)), ms);
+      waiters.push({ re, resolve: () => (clearTimeout(timer), resolve()) });
+    });
+  let ended = false;
+  const end = async () => {
+    const status = await child.status;
+    await reading;
+    ended = true;
+    return status.code;
+  };
+  const worker = {
+    waitFor,
+    kill: () => child.kill("SIGKILL"),
+    stop: async () => {
+      if (!ended) {
+        try {
+          child.kill("SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+      return await end();
+    },
+  };
+  await waitFor(/ready \(stop with/).catch(async (e) => {
+    await worker.stop();
+    throw e;
+  });
+  return worker;
+}
