@@ -141,6 +141,25 @@ export function grantedEnvValues(
 }
 
 /**
+ * The variables of `env` an `env` grant lets a plugin read, with their values (see
+ * {@linkcode envGranted}).
+ *
+ * @example
+ * ```ts
+ * import { grantedEnv } from "./secrets.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * const env = { OTOBO_USER: "u", OTOBO_PASSWORD: "p", HOME: "/root" };
+ * deepStrictEqual(grantedEnv(["OTOBO_*"], env), { OTOBO_USER: "u", OTOBO_PASSWORD: "p" });
+ * ```
+ */
+export function grantedEnv(
+  grant: boolean | readonly string[],
+  env: Record<string, string> = Deno.env.toObject(),
+): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => envGranted(grant, name)));
+}
+
+/**
  * Whether an `env` grant lets a plugin read a variable: `true`, its name, or a `PREFIX_*`
  * pattern it matches.
  *

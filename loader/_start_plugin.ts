@@ -8,7 +8,7 @@ import type { CompiledConfig } from "../core/config/compile_config.ts";
 import type { PluginEntry } from "../core/config/schema.ts";
 import type { Isolation, PermissionSet, ServiceCall } from "../core/contract.ts";
 import type { ManifestInfo } from "../core/manifest.ts";
-import { envGranted } from "../core/secrets.ts";
+import { grantedEnv } from "../core/secrets.ts";
 import { SupervisedPlugin } from "./sandbox/supervisor.ts";
 import { runsCachedOnly } from "./host_flags.ts";
 import { readManifest } from "./read_manifest.ts";
@@ -98,13 +98,6 @@ export async function manifestOf(
     `Cannot load plugin "${named ?? entry.from}": its manifest is invalid: ${
       read.problems.join("; ")
     }`,
-  );
-}
-
-/** The environment variables a grant lets a plugin read, with their values. */
-function grantedEnv(grant: boolean | string[]): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(Deno.env.toObject()).filter(([name]) => envGranted(grant, name)),
   );
 }
 

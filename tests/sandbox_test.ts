@@ -371,3 +371,29 @@ orchestrator:
     });
   }
 });
+
+Deno.test("a step's env holds what its plugin's env grant names, PREFIX_* patterns included", async () => {
+  await using cfg = await tempConfig(`plugins:
+  - from: ${fixture("probe.ts")}
+    permissions: { env: ["OTAI_SCOPE_*"], read: true, net: true }
+orchestrator:
+  runners:
+    - id: main
+      run:
+        - id: show
+          use: probe:Echo
+          params:
+            a: "\${{ env.OTAI_SCOPE_A }}"
+            others: "\${{ env.filter(k, !k.startsWith('OTAI_SCOPE_')) }}"
+`);
+  Deno.env.set("OTAI_SCOPE_A", "granted");
+  Deno.env.set("OTAI_NOT_SCOPE", "hidden");
+  try {
+    using app = await openConfig(cfg.file);
+    const results = await app.run();
+    deepStrictEqual(stepOf(results, "show").data, { a: "granted", others: [] });
+  } finally {
+    Deno.env.delete("OTAI_SCOPE_A");
+    Deno.env.delete("OTAI_NOT_SCOPE");
+  }
+});
