@@ -1,17 +1,14 @@
 import { Secrets } from "../core/secrets.ts";
+import { fetchCredentials, npmrcTexts } from "./_credentials.ts";
 
-/**
- * Values never to be shown: `${VAR}` values, granted environment variables, and the tokens of
- * private plugin servers (`DENO_AUTH_TOKENS`, `token@host;user:password@host`).
- */
+/** Values never to be shown: `${VAR}` values, granted environment variables, and credentials. */
 export const secrets: Secrets = new Secrets();
-for (const entry of (Deno.env.get("DENO_AUTH_TOKENS") ?? "").split(";")) {
-  const at = entry.lastIndexOf("@");
-  if (at > 0) {
-    const credentials = entry.slice(0, at);
-    secrets.addAll([credentials, ...credentials.split(":")].filter((v) => v.length >= 4));
-  }
+{
+  const env = Deno.env.toObject();
+  const found = fetchCredentials(env, npmrcTexts(Deno.cwd(), env.HOME));
+  secrets.addAll(found.filter((v) => v.length >= 4));
 }
+
 /** Writes text to stdout in full and returns `code`, for `return print(text, 0)`. */
 export function print(text: string, code: number): number {
   const bytes = new TextEncoder().encode(text);

@@ -18,6 +18,31 @@ export async function servedType(url: string): Promise<string | undefined> {
   }
 }
 
+/**
+ * Why an npm package of a plugin could not be fetched, when its registry refuses access: Deno
+ * reports only "Failed loading <url> for package", so the registry is asked again (without
+ * credentials) for its status.
+ */
+export async function npmRefusal(specifier: string, error: string): Promise<string | undefined> {
+  const failed = /Failed loading (https?:\/\/\S+) for package "([^"]+)"/.exec(error);
+  if (!failed) return undefined;
+  let status: number;
+  try {
+    const res = await fetch(failed[1]!, { signal: AbortSignal.timeout(5_000) });
+    await res.body?.cancel();
+    status = res.status;
+  } catch {
+    return undefined;
+  }
+  if (status !== 401 && status !== 403) return undefined;
+  const host = new URL(failed[1]!).host;
+  return `Cannot fetch plugin "${specifier}": the npm registry ${host} refused access to the ` +
+    `package "${failed[2]}" it imports (${status}); a private npm registry needs a token in an ` +
+    `.npmrc: "//${host}/:_authToken=\${NPM_TOKEN}" in ~/.npmrc of the user running otai (or ` +
+    "beside a deno.json of the project), with NPM_TOKEN set in otai's environment, never in " +
+    "the config";
+}
+
 export function reloadTarget(specifier: string): string {
   if (specifier.startsWith("jsr:")) return `jsr:${jsrName(specifier)}`;
   return specifier;

@@ -3,7 +3,7 @@ import { FetchError } from "./fetch_error.ts";
 import { jsrName } from "./jsr.ts";
 import { CODE_TYPES } from "./_cached_module.ts";
 import { type HashedGraph, hashGraph, integrityOf, moduleHashes } from "./_module_hashes.ts";
-import { explain, reloadTarget, servedType, wrongType } from "./_explain_fetch.ts";
+import { explain, npmRefusal, reloadTarget, servedType, wrongType } from "./_explain_fetch.ts";
 import { VettedCache } from "../_vetted_cache.ts";
 import { dirname, join } from "node:path";
 
@@ -132,7 +132,8 @@ async function vet(specifier: string, options: FetchOptions): Promise<PluginGrap
     if (type && !CODE_TYPES.test(type)) {
       throw new FetchError(wrongType(specifier, failed.specifier, type));
     }
-    throw new FetchError(explain(specifier, failed.error!, options.offline === true));
+    const refused = options.offline ? undefined : await npmRefusal(specifier, failed.error!);
+    throw new FetchError(refused ?? explain(specifier, failed.error!, options.offline === true));
   }
   const redirects = info.redirects ?? {};
   const resolvedUrl = follow(redirects, specifier);
