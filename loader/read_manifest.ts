@@ -44,10 +44,10 @@ export async function readManifest(
   const { integrity, ...rest } = options;
   if (!integrity) return await readInSandbox(url, rest);
   // The same code read the same way describes itself the same way: a warm start skips the
-  // sandbox. Only valid manifests are kept.
-  const key = await VettedCache.key([url, integrity, { ...rest, loadTimeoutMs: undefined }], [
-    DESCRIBE,
-  ]);
+  // sandbox. Only valid manifests are kept. The working directory is not part of the key: code
+  // with no permission cannot see it.
+  const how = { ...rest, loadTimeoutMs: undefined, cwd: undefined };
+  const key = await VettedCache.key([url, integrity, how], [DESCRIBE]);
   const cached = await manifests.get(key);
   if (cached) return cached;
   const read = await readInSandbox(url, rest);

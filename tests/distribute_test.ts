@@ -62,3 +62,33 @@ function sorted(data: unknown) {
     failures: [...d.failures].sort((a, b) => a.item - b.item),
   };
 }
+
+Deno.test("a distributed loop's jobs carry the data of the steps an if: names, no more", async () => {
+  const config = CONFIG.replace("DISTRIBUTE", "distribute: true").replace(
+    '        - { id: unread, use: "probe:Echo", params: { big: "not for the jobs" } }\n',
+    '        - { id: unread, use: "probe:Echo", params: { big: "not for the jobs" } }\n' +
+      '        - { id: flag, use: "probe:Echo", params: { on: true } }\n',
+  ).replace(
+    "          steps:\n",
+    "          steps:\n" +
+      '            - { id: gate, use: "probe:Echo", if: "steps.flag.data.on", params: { x: 1 } }\n',
+  );
+  await using remote = await tempConfig(`queue: { url: "redis://127.0.0.1:1" }\n${config}`);
+  const loops: DistributedLoop[] = [];
+  await using app = await openConfig(remote.file);
+  const [result] = await app.run({
+    distribute: (loop) => {
+      loops.push(loop);
+      return Promise.resolve({
+        run: (item, index) => app.runItem({ ...loop, item, index }),
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      });
+    },
+  });
+  const each = stepOf([result!], "each");
+  strictEqual(each.status, "failed");
+  // Only the item 3 fails, as without the if: the condition read the data it names.
+  strictEqual((each.data as { failures: unknown[] }).failures.length, 1);
+  deepStrictEqual(loops[0]!.steps.unread, { status: "succeeded" });
+  deepStrictEqual(loops[0]!.steps.flag, { status: "succeeded", data: { on: true } });
+});

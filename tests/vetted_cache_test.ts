@@ -1,6 +1,6 @@
 import { match, ok, rejects, strictEqual } from "node:assert/strict";
 import { openConfig } from "../mod.ts";
-import { ROOT, tempConfig } from "./_helpers.ts";
+import { ROOT, runCli, tempConfig } from "./_helpers.ts";
 import { denoDir } from "../loader/host_paths.ts";
 
 /** A local plugin in its own folder, with a manifest that requests `permissions`. */
@@ -76,4 +76,24 @@ Deno.test("a second start of an unchanged plugin uses what was vetted, and still
     strictEqual(r!.status, "succeeded");
     ok(app.plugins[0]!.manifest.injectables.some((i) => i.name === "Hello"));
   });
+});
+
+Deno.test("a plugin vetted from one directory is not vetted again from another", async () => {
+  await using plugin = await tempConfig(CONFIG);
+  await Deno.mkdir(`${plugin.dir}/plugin`);
+  const mod = `${plugin.dir}/plugin/mod.ts`;
+  await Deno.writeTextFile(mod, pluginSource());
+  const config = CONFIG.replace("./plugin/mod.ts", mod);
+  await using a = await tempConfig(config);
+  await using b = await tempConfig(config);
+  for (const cfg of [a, b]) {
+    const r = await runCli(["check", "config.yml"], { cwd: cfg.dir });
+    strictEqual(r.code, 0, r.stderr);
+  }
+  let graphs = 0;
+  for await (const e of Deno.readDir(`${denoDir()}/otai/graphs-v1`)) {
+    const text = await Deno.readTextFile(`${denoDir()}/otai/graphs-v1/${e.name}`).catch(() => "");
+    if (text.includes(mod)) graphs++;
+  }
+  strictEqual(graphs, 1, "one graph kept for both directories");
 });

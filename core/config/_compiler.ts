@@ -147,7 +147,10 @@ export class Compiler {
         steps,
       };
       if (s.use !== undefined) step.use = s.use;
-      if (s.if !== undefined) step.condition = compileCondition(s.if);
+      if (s.if !== undefined) {
+        step.condition = compileCondition(s.if);
+        step.conditionSource = s.if;
+      }
       if (s.for_each !== undefined) step.forEach = compileValue(s.for_each);
       if (s.collect !== undefined) step.collect = compileValue(s.collect);
       if (s.distribute) step.distribute = true;

@@ -23,6 +23,8 @@ export interface CompiledStep {
   injects: Record<string, string>;
   /** Its `if:`, compiled. */
   condition?: (scope: ExpressionScope) => boolean;
+  /** Its `if:` as written, for what reads which steps it names. */
+  conditionSource?: string;
   /** Time limit in ms (its own, else its runner's or `for_each`'s, else the default). */
   timeoutMs: number;
   /** Whether the runner goes on after a failure. */

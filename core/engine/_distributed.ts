@@ -69,8 +69,8 @@ const STEP_REF =
 /**
  * What the sub-steps of a loop can read of the steps before it, for its jobs: the data of the
  * steps their expressions name (`steps.x`), only the status, error and reason of the others
- * (all a pipe's `ctx.steps` holds). An `if:` below the loop (its source is not kept) or an
- * expression that reads `steps` as a whole gets everything.
+ * (all a pipe's `ctx.steps` holds). An expression that reads `steps` as a whole gets
+ * everything.
  */
 function readOnly(loop: PlannedStep, local: Record<string, StepState>): Record<string, StepState> {
   const sources = (loop.collect?.expressions ?? []).map((x) => x.source);
@@ -88,10 +88,14 @@ function readOnly(loop: PlannedStep, local: Record<string, StepState>): Record<s
   );
 }
 
-/** Adds the expression sources of the steps (and theirs) to `out`; false when one has an `if:`. */
+/**
+ * Adds the expression sources of the steps (and theirs), their `if:` among them, to `out`;
+ * false when a condition's source is unknown.
+ */
 function sourcesOf(steps: PlannedStep[], out: string[]): boolean {
   for (const s of steps) {
-    if (s.condition) return false;
+    if (s.condition && s.conditionSource === undefined) return false;
+    if (s.conditionSource !== undefined) out.push(s.conditionSource);
     for (const v of [s.params, s.collect, s.forEach]) {
       for (const x of v?.expressions ?? []) out.push(x.source);
     }

@@ -78,8 +78,10 @@ export async function fetchPluginGraph(
   specifier: string,
   options: FetchOptions = {},
 ): Promise<PluginGraph> {
+  // Not the working directory itself: two directories that discover the same config files
+  // resolve a graph alike, so a plugin vetted from one is not vetted again from the other.
   const key = await VettedCache.key(
-    [specifier, options.denoArgs, options.cwd, options.importHosts, options.maxBytes],
+    [specifier, options.denoArgs, options.importHosts, options.maxBytes],
     configFiles(options),
   );
   if (!options.reload) {
@@ -104,7 +106,8 @@ async function stillHashes(graph: PluginGraph): Promise<boolean> {
 
 /**
  * The files that decide how the graph resolves: a config or import map named in the flags,
- * and any deno.json Deno would discover from the working directory up.
+ * else the deno.json (or deno.jsonc) and the package.json Deno would discover from the working
+ * directory up, the nearest of each.
  */
 function configFiles(options: FetchOptions): string[] {
   const named = (options.denoArgs ?? []).flatMap((a) => {
@@ -112,10 +115,23 @@ function configFiles(options: FetchOptions): string[] {
     return m ? [m[1]!] : [];
   });
   const found: string[] = [];
-  for (let dir = options.cwd; dir; dir = dirname(dir) === dir ? undefined : dirname(dir)) {
-    found.push(join(dir, "deno.json"), join(dir, "deno.jsonc"));
+  for (const names of [["deno.json", "deno.jsonc"], ["package.json"]]) {
+    const file = nearest(options.cwd, names);
+    if (file) found.push(file);
   }
   return [...named, ...found];
+}
+
+/** The first of `names` in `dir` or the folders above it. */
+function nearest(dir: string | undefined, names: string[]): string | undefined {
+  for (; dir; dir = dirname(dir) === dir ? undefined : dirname(dir)) {
+    for (const name of names) {
+      try {
+        if (Deno.statSync(join(dir, name)).isFile) return join(dir, name);
+      } catch { /* not here */ }
+    }
+  }
+  return undefined;
 }
 
 async function vet(specifier: string, options: FetchOptions): Promise<PluginGraph> {
