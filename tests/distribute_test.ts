@@ -1,5 +1,5 @@
 import { deepStrictEqual, strictEqual } from "node:assert/strict";
-import { type DistributedLoop, openConfig } from "../mod.ts";
+import { type DistributedLoop, type OpenConfig, openConfig } from "../mod.ts";
 import { fixture, stepOf, tempConfig } from "./_helpers.ts";
 
 const CONFIG = `plugins:
@@ -26,18 +26,8 @@ Deno.test("openConfig().run() with distribute reports a distributed for_each as 
     `queue: { url: "redis://127.0.0.1:1" }\n${CONFIG.replace("DISTRIBUTE", "distribute: true")}`,
   );
   const expected = await runOnce(local.file);
-  const loops: DistributedLoop[] = [];
   await using app = await openConfig(remote.file);
-  // Each item runs through runItem with the scope the loop was opened with, as a worker would.
-  const [result] = await app.run({
-    distribute: (loop) => {
-      loops.push(loop);
-      return Promise.resolve({
-        run: (item, index) => app.runItem({ ...loop, item, index }),
-        [Symbol.asyncDispose]: () => Promise.resolve(),
-      });
-    },
-  });
+  const { loops, result } = await runHandingOut(app);
   const got = stepOf([result!], "each");
   strictEqual(got.status, "failed");
   // Items of a distributed loop finish in any order.
@@ -48,6 +38,21 @@ Deno.test("openConfig().run() with distribute reports a distributed for_each as 
   deepStrictEqual(loops[0]!.steps.unread, { status: "succeeded" });
   deepStrictEqual(loops[0]!.steps.list, { status: "succeeded" });
 });
+
+/** Runs the config, each item of a distributed loop through runItem, as a worker would. */
+async function runHandingOut(app: OpenConfig) {
+  const loops: DistributedLoop[] = [];
+  const [result] = await app.run({
+    distribute: (loop) => {
+      loops.push(loop);
+      return Promise.resolve({
+        run: (item, index) => app.runItem({ ...loop, item, index }),
+        [Symbol.asyncDispose]: () => Promise.resolve(),
+      });
+    },
+  });
+  return { loops, result };
+}
 
 async function runOnce(file: string) {
   await using app = await openConfig(file);
@@ -74,17 +79,8 @@ Deno.test("a distributed loop's jobs carry the data of the steps an if: names, n
       '            - { id: gate, use: "probe:Echo", if: "steps.flag.data.on", params: { x: 1 } }\n',
   );
   await using remote = await tempConfig(`queue: { url: "redis://127.0.0.1:1" }\n${config}`);
-  const loops: DistributedLoop[] = [];
   await using app = await openConfig(remote.file);
-  const [result] = await app.run({
-    distribute: (loop) => {
-      loops.push(loop);
-      return Promise.resolve({
-        run: (item, index) => app.runItem({ ...loop, item, index }),
-        [Symbol.asyncDispose]: () => Promise.resolve(),
-      });
-    },
-  });
+  const { loops, result } = await runHandingOut(app);
   const each = stepOf([result!], "each");
   strictEqual(each.status, "failed");
   // Only the item 3 fails, as without the if: the condition read the data it names.
