@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openConfig, type RunnerResult, type StepResult } from "../mod.ts";
 
@@ -121,4 +122,21 @@ export function stepOf(results: RunnerResult[], id: string, runner?: string): St
 export async function runFromDir(file: string, timeoutMs = 60_000): Promise<RunnerResult[]> {
   using app = await openConfig(file);
   return await app.run({ signal: AbortSignal.timeout(timeoutMs) });
+}
+
+/**
+ * Runs a config through the CLI (`otai run --json`, as a subprocess in the config's directory)
+ * and returns its runners' results. For plugins whose code gets stuck in a Worker sandbox: Deno
+ * cannot stop such a Worker, so it must not be left spinning in the test process.
+ */
+export async function runCliResults(file: string): Promise<RunnerResult[]> {
+  const r = await runCli(["run", file, "--json"], {
+    cwd: dirname(file),
+    flags: ["-A", "--unstable-worker-options", "--cached-only"],
+  });
+  try {
+    return JSON.parse(r.stdout).runners;
+  } catch {
+    throw new Error(`otai run exited ${r.code} without its results:\n${r.stderr}`);
+  }
 }

@@ -1,6 +1,6 @@
 import { deepStrictEqual, match, ok, strictEqual } from "node:assert/strict";
-import { openConfig, type RunnerResult } from "../mod.ts";
-import { fixture, stepOf, tempConfig } from "./_helpers.ts";
+import type { RunnerResult } from "../mod.ts";
+import { fixture, runCliResults, stepOf, tempConfig } from "./_helpers.ts";
 
 const MODES = ["process", "worker", "none"] as const;
 
@@ -12,10 +12,10 @@ function plugins(mode: string): string {
 `;
 }
 
+/** Runs a config through the CLI: a Worker left spinning by a stuck plugin ends with it. */
 async function runOnce(text: string): Promise<RunnerResult[]> {
   await using cfg = await tempConfig(text);
-  using app = await openConfig(cfg.file);
-  return await app.run();
+  return await runCliResults(cfg.file);
 }
 
 interface LoopData {

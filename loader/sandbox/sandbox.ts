@@ -45,6 +45,7 @@ export class PluginSandbox implements PluginRuntime {
   #channel!: Channel;
   #requests = new Requests((batch) => this.#channel.post(batch));
   #dead: string | undefined;
+  #stuck = false;
   #options: SandboxOptions;
   #scopes = new ScopeCache();
   /** Who may call which services, until when. */
@@ -243,6 +244,11 @@ export class PluginSandbox implements PluginRuntime {
     }
   }
 
+  /** Whether it was stopped because its code would not stop after a timeout. */
+  get stuck(): boolean {
+    return this.#stuck;
+  }
+
   /** Stops the plugin's code; pending requests fail with `reason`. */
   terminate(reason = "stopped"): void {
     if (this.#dead) return;
@@ -261,6 +267,7 @@ export class PluginSandbox implements PluginRuntime {
     const killAfterMs = this.#options.killAfterMs ?? 2000;
     const kill = setTimeout(() => {
       this.#requests.forget(id);
+      this.#stuck = true;
       this.#died(
         `a step did not stop within ${formatMs(killAfterMs)} after its timeout, so the ` +
           "plugin was stopped",

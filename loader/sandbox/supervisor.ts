@@ -249,6 +249,18 @@ export class SupervisedPlugin implements PluginRuntime {
   exited(reason: string, from?: PluginSandbox): void {
     if (this.#closed || (from && from !== this.#sandbox)) return;
     this.#reason = reason;
+    if (this.#sandbox.stuck && this.#options.isolation === "worker") {
+      // Deno cannot stop a Worker whose code runs without pause: its thread keeps a CPU core
+      // until otai exits. A process sandbox can be killed, so the plugin moves to one, under
+      // the same permissions.
+      this.#options = { ...this.#options, isolation: "process" };
+      this.#options.onLog?.(
+        "warning",
+        "Plugin's Worker sandbox would not stop, and Deno cannot stop a Worker that runs " +
+          "without pause: its thread keeps a CPU core busy until otai exits. The plugin now " +
+          "runs in a process sandbox under the same permissions; set isolation: process for it",
+      );
+    }
     const backoff = this.#failures === 0
       ? 0
       : Math.min(1000 * 2 ** (this.#failures - 1), MAX_BACKOFF_MS);

@@ -147,6 +147,9 @@ const ATTACKS: Attack[] = [
   },
   {
     name: "busy_loop",
+    // A Worker stuck this way cannot be stopped (it spins until its process exits): its test,
+    // through the CLI, is below.
+    modes: ["process"],
     timeout: "300ms",
     check: failed(/timed out after 300ms/),
   },
@@ -276,6 +279,41 @@ orchestrator:
   ok(!r.stdout.includes("canary-value-1234") && !r.stderr.includes("canary-value-1234"));
   match(r.stderr, /the secret is \*\*\*/);
   strictEqual(JSON.parse(r.stdout).runners[0].steps[0].data.echoed, "***");
+});
+
+Deno.test("a plugin stuck in a busy loop in a Worker moves to a process sandbox, and works on", async () => {
+  const stall =
+    '{ id: STALL, use: "attack-busy-loop:Attack", timeout: 300ms, continue_on_error: true }';
+  const ping = '{ id: PING, use: "attack-busy-loop:Ping" }';
+  await using cfg = await tempConfig(`plugins:
+  - from: ${PLUGINS}busy_loop.ts
+    isolation: worker
+defaults: { kill_after: 200ms }
+orchestrator:
+  runners:
+    - id: main
+      run:
+        - ${stall.replace("STALL", "stall1")}
+        - ${ping.replace("PING", "ping1")}
+        - ${stall.replace("STALL", "stall2")}
+        - ${ping.replace("PING", "ping2")}
+`);
+  const r = await runCli(["run", cfg.file, "--json"], {
+    flags: ["-A", "--unstable-worker-options", "--cached-only"],
+  });
+  const steps = JSON.parse(r.stdout).runners[0].steps as StepResult[];
+  for (const id of ["stall1", "stall2"]) {
+    const s = steps.find((x) => x.id === id)!;
+    strictEqual(s.status, "failed");
+    match(s.error ?? "", /timed out after 300ms/);
+  }
+  for (const id of ["ping1", "ping2"]) {
+    deepStrictEqual(steps.find((x) => x.id === id)!.data, { pong: "clean" }, id);
+  }
+  // Said once: the second stall is in a process sandbox, which is killed like any other.
+  const moved = r.stderr.match(/now runs in a process sandbox/g) ?? [];
+  strictEqual(moved.length, 1, r.stderr);
+  match(r.stderr, /attack-busy-loop/);
 });
 
 function exists(path: string): boolean {

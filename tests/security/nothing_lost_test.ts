@@ -1,6 +1,5 @@
 import { ok, strictEqual } from "node:assert/strict";
-import { openConfig } from "../../mod.ts";
-import { fixture, tempConfig } from "../_helpers.ts";
+import { fixture, runCliResults, tempConfig } from "../_helpers.ts";
 
 const ITEMS = 60;
 
@@ -29,8 +28,8 @@ orchestrator:
             - { id: put, use: "counter:Put", injects: { sink: sink }, params: { id: "\${{ steps.process.data.id }}" } }
         - { id: report, use: "counter:Report", injects: { sink: sink } }
 `);
-    using app = await openConfig(cfg.file);
-    const [result] = await app.run();
+    // Through the CLI: the Worker the stuck plugin leaves spinning must end with its process.
+    const [result] = await runCliResults(cfg.file);
     const loop = result!.steps.find((s) => s.id === "each")!.data as {
       succeeded: number;
       failed: number;
