@@ -7,7 +7,9 @@
  * ```
  *
  * Workloads: `plain` (the five transforms in a loop, the physical limit), `item` (a per-item
- * `for_each` of six steps, `plugins` = 1 or more sandboxes), `batch` (six plugins, 1,000 tickets
+ * `for_each` of six steps, `plugins` = 1 or more sandboxes), `queue` (the same loop distributed
+ * over two `otai worker` processes through a `redis-server` started for it, `concurrency` jobs
+ * at a time each), `batch` (six plugins, 1,000 tickets
  * per step), `noop` (six no-op steps per item: the engine alone), `startup` (time to the end
  * of a one-step run with five plugins, minus `deno run` of an empty file).
  *
@@ -84,6 +86,44 @@ ${steps}
 `;
 }
 
+/** The per-item loop distributed through `url`, each item's ticket collected (no sink). */
+function queueConfig(n: number, url: string, concurrency: number): string {
+  return `queue: { url: "${url}" }\n` + itemConfig(n, PLUGINS)
+    .replace(
+      /concurrency: \d+\n/,
+      `concurrency: ${concurrency}\n          distribute: true\n` +
+        '          collect: "\${{ steps.update.data.ticket }}"\n',
+    )
+    .replace(/ {8}- \{ id: summary.*\n/, "");
+}
+
+/** Queue mode: two `otai worker` processes and this one scheduling, through a Redis of its own. */
+async function queued(workers: number, concurrency: number): Promise<[string, number]> {
+  const { startQueue } = await import("./_queue.ts");
+  await using queue = await startQueue();
+  const text = queueConfig(N, queue.url, workers * concurrency);
+  return await withConfig(text, async (file) => {
+    await queue.workers(file, workers, concurrency);
+    const { openConfig } = await import("../mod.ts");
+    const { QueueScheduler } = await import("../queue/scheduler.ts");
+    using app = await openConfig(file);
+    await using scheduler = new QueueScheduler({ url: queue.url, hashes: app.hashes });
+    const loop = async () => {
+      const [r] = await app.run({ distribute: scheduler.distribute });
+      const each = r!.steps.find((s) => s.id === "each")!;
+      if (each.status !== "succeeded") throw new Error(`each: ${each.status} ${each.error ?? ""}`);
+      return (each.data as { collected: w.Ticket[] }).collected;
+    };
+    await loop();
+    const t0 = performance.now();
+    const tickets = await loop();
+    const ms = performance.now() - t0;
+    const sink = new w.Sink();
+    for (const t of tickets) sink.add(t);
+    return [sink.summary(), ms];
+  });
+}
+
 async function withConfig<T>(text: string, fn: (file: string) => Promise<T>): Promise<T> {
   const dir = await Deno.makeTempDir({ prefix: "otai-bench-" });
   try {
@@ -141,6 +181,10 @@ async function measure(): Promise<Record<string, unknown>> {
     case "noop": {
       const [check, ms] = await otai(itemConfig(N, 1, true));
       return { ms, check, us_per_step: (ms * 1000) / N / 6 };
+    }
+    case "queue": {
+      const [check, ms] = await queued(2, Number(conc));
+      return { ms, check };
     }
     case "batch": {
       const [check, ms] = await otai(batchConfig(N));

@@ -16,6 +16,8 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import { treePeakRss } from "./_rss.ts";
 import { type Point, writeChart } from "./_chart.ts";
+import { haveRedis } from "./_queue.ts";
+import { sameCheck, table } from "./_table.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -41,6 +43,8 @@ interface Row {
   itemsPerS: number;
   rssMb: number;
   check: string;
+  /** The checksum it must match, when not the plain loop's (a row over fewer items). */
+  expect?: string;
   note?: string;
 }
 
@@ -201,13 +205,22 @@ if (values.chart || values["chart-only"]) {
   console.log("chart: bench/chart.svg");
 }
 
-function table(head: string[], data: string[][]): void {
-  const all = [head, ...data];
-  const widths = head.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
-  console.log(line(head));
-  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
-  for (const r of data) console.log(line(r));
+/**
+ * Queue mode on the per-item workload: two `otai worker` processes through a Redis of the
+ * bench's own, over fewer items (each is a job), checked against the plain loop on as many.
+ */
+async function queueRows(): Promise<Row[]> {
+  const workload = "per-item, 6 steps, 1 plugin";
+  const system = "otai queue, 2 workers × 4 (process)";
+  if (!(await haveRedis())) {
+    console.error("no redis-server here: the queue row is left out");
+    return [];
+  }
+  const n = Math.min(N, 5000);
+  console.error(`${workload}: ${system}...`);
+  const expect = (await measure([DENO, ...FLAGS, RUN, "plain", "-", String(n)])).check;
+  const m = await measure([DENO, ...FLAGS, RUN, "queue", "process", String(n), "1", "4"]);
+  return [{ workload, system, ...m, expect, note: `${n.toLocaleString("en-US")} items` }];
 }
 
 /** Measures every row and prints the table. */
@@ -236,6 +249,7 @@ async function printTable(): Promise<void> {
     await add("batched, 6 plugins", `otai ${mode}`, () => otai("batch", mode, N));
   }
   await add("engine alone, no-op steps", "otai none", () => otai("noop", "none", N));
+  rows.push(...(await queueRows()));
   rows.push(...(await peerRows(N)));
   rows.push(await startupRow());
 
@@ -251,7 +265,7 @@ async function printTable(): Promise<void> {
     fmt(r.rssMb),
     r.check === "" || r.workload.startsWith("engine")
       ? "-"
-      : r.check === plain.check
+      : sameCheck(r.check, r.expect ?? plain.check)
       ? "same"
       : "INVALID",
     r.note ?? "",

@@ -14,6 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
+import { startQueue } from "./_queue.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -63,40 +64,13 @@ async function runOnce(file: string): Promise<{ itemsPerS: number; once: boolean
   };
 }
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
-
 const dir = await Deno.makeTempDir({ prefix: "otai-queue-bench-" });
-const port = freePort();
-const redis = new Deno.Command("redis-server", {
-  args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-  stdout: "null",
-}).spawn();
-const workers: Deno.ChildProcess[] = [];
+await using queue = await startQueue();
 try {
   await Deno.writeTextFile(`${dir}/local.yml`, config(undefined));
-  await Deno.writeTextFile(`${dir}/queue.yml`, config(`redis://127.0.0.1:${port}`));
+  await Deno.writeTextFile(`${dir}/queue.yml`, config(queue.url));
   const local = await runOnce(`${dir}/local.yml`);
-  for (let i = 0; i < Number(values.workers); i++) {
-    const w = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MOD, "worker", `${dir}/queue.yml`, "--concurrency", "2"],
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    workers.push(w);
-    const reader = w.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    for (let seen = ""; !seen.includes("ready");) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`otai worker ended before it was ready:\n${seen}`);
-      seen += value;
-    }
-    reader.releaseLock();
-    void w.stderr.pipeTo(new WritableStream()).catch(() => {});
-  }
+  await queue.workers(`${dir}/queue.yml`, Number(values.workers), 2);
   const queued = await runOnce(`${dir}/queue.yml`);
   const f = (n: number) => Math.round(n).toLocaleString("en-US");
   console.log(`| ${N} items of ${values.ms} ms, concurrency 2 | items/s | each item once |`);
@@ -107,11 +81,5 @@ try {
       `(${(queued.itemsPerS / local.itemsPerS).toFixed(1)}x) | ${queued.once} |`,
   );
 } finally {
-  for (const w of workers) {
-    w.kill("SIGTERM");
-    await w.status;
-  }
-  redis.kill("SIGTERM");
-  await redis.status;
   await Deno.remove(dir, { recursive: true });
 }

@@ -28,7 +28,7 @@ export interface Handover {
   /** Whether the plugin's `start()` ran: it runs again in the new sandbox. */
   started: boolean;
   /** The new sandbox died (with the sandbox, so that only the current one counts). */
-  died: (reason: string, sandbox: PluginSandbox) => void;
+  died: (reason: string, sandbox: PluginSandbox, stuck: boolean) => void;
 }
 
 /**
@@ -44,7 +44,7 @@ export async function freshSandbox(
   const mine: { sandbox?: PluginSandbox } = {};
   const { sandbox } = await PluginSandbox.start({
     ...options,
-    onExit: (reason) => mine.sandbox && died(reason, mine.sandbox),
+    onExit: (reason, stuck) => mine.sandbox && died(reason, mine.sandbox, stuck),
   });
   mine.sandbox = sandbox;
   try {
@@ -73,4 +73,20 @@ export async function retire(sandbox: PluginSandbox, started: boolean): Promise<
   }
   if (started && !sandbox.deadReason) await sandbox.ask({ hook: "stop" }, STOP_TIMEOUT_MS);
   sandbox.terminate("replaced by a reload");
+}
+
+/**
+ * The options for the next sandbox of a plugin whose sandbox was stopped because its code would
+ * not stop: a Worker moves to a process sandbox under the same permissions, since Deno cannot
+ * stop a Worker that runs without pause (its thread keeps a CPU core busy until otai exits).
+ */
+export function afterStuck<T extends SandboxOptions>(options: T): T {
+  if (options.isolation !== "worker") return options;
+  options.onLog?.(
+    "warning",
+    "Plugin's Worker sandbox would not stop, and Deno cannot stop a Worker that runs without " +
+      "pause: its thread keeps a CPU core busy until otai exits. The plugin now runs in a " +
+      "process sandbox under the same permissions; set isolation: process for it",
+  );
+  return { ...options, isolation: "process" };
 }

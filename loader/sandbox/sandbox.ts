@@ -32,8 +32,8 @@ export interface SandboxOptions extends StartOptions {
   onLog?: (level: "debug" | "info" | "warning" | "error", message: string, props?: object) => void;
   /** A service call the plugin made; resolve with the value or reject with the error. */
   onCall?: (call: ServiceCall) => Promise<unknown>;
-  /** The sandbox died after it started (crash, memory limit, stuck after a timeout). */
-  onExit?: (reason: string) => void;
+  /** The sandbox died after it started; `stuck`: it was stopped as its code would not stop. */
+  onExit?: (reason: string, stuck: boolean) => void;
   /** How long a pipe may go on after its timeout before the sandbox is stopped; default 2 s. */
   killAfterMs?: number;
 }
@@ -45,7 +45,6 @@ export class PluginSandbox implements PluginRuntime {
   #channel!: Channel;
   #requests = new Requests((batch) => this.#channel.post(batch));
   #dead: string | undefined;
-  #stuck = false;
   #options: SandboxOptions;
   #scopes = new ScopeCache();
   /** Who may call which services, until when. */
@@ -154,7 +153,8 @@ export class PluginSandbox implements PluginRuntime {
     const { outcome } = await withDeadline(answered, options.deadline, (waited) => {
       const what = `service "${instance}" did not answer ${method}() within ${formatMs(waited)}`;
       // Stopped after the call has failed as timed out, so that the caller hears why.
-      queueMicrotask(() => this.#died(`${what}, its caller's deadline, so the plugin was stopped`));
+      const reason = `${what}, its caller's deadline, so the plugin was stopped`;
+      queueMicrotask(() => this.#died(reason, true));
       return failed(id, { name: "TimeoutError", message: what });
     }).finally(done);
     if (outcome.status === "failed") throw rebuild(outcome.error);
@@ -232,7 +232,7 @@ export class PluginSandbox implements PluginRuntime {
         ),
       request: (msg) => this.#requests.request(msg),
       send: (msg) => this.#requests.send(msg),
-      die: (reason) => this.#died(reason),
+      die: (reason) => this.#died(reason, true),
       dead: () => this.#dead,
       killAfterMs: this.#options.killAfterMs ?? 2000,
     });
@@ -242,11 +242,6 @@ export class PluginSandbox implements PluginRuntime {
     } finally {
       this.#loops.delete(loop.id);
     }
-  }
-
-  /** Whether it was stopped because its code would not stop after a timeout. */
-  get stuck(): boolean {
-    return this.#stuck;
   }
 
   /** Stops the plugin's code; pending requests fail with `reason`. */
@@ -267,20 +262,17 @@ export class PluginSandbox implements PluginRuntime {
     const killAfterMs = this.#options.killAfterMs ?? 2000;
     const kill = setTimeout(() => {
       this.#requests.forget(id);
-      this.#stuck = true;
-      this.#died(
-        `a step did not stop within ${formatMs(killAfterMs)} after its timeout, so the ` +
-          "plugin was stopped",
-      );
+      const late = `a step did not stop within ${formatMs(killAfterMs)} after its timeout`;
+      this.#died(`${late}, so the plugin was stopped`, true);
     }, killAfterMs);
     if (!this.#requests.holdBehind(id, () => clearTimeout(kill))) clearTimeout(kill);
     return failed(id, { name: "TimeoutError", message: `timed out after ${formatMs(timeoutMs)}` });
   }
 
-  #died(reason: string): void {
+  #died(reason: string, stuck = false): void {
     if (this.#dead) return;
     this.terminate(reason);
-    this.#options.onExit?.(reason);
+    this.#options.onExit?.(reason, stuck);
   }
 
   #receive(batch: unknown): void {

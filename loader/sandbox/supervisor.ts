@@ -19,6 +19,7 @@ import { PluginSandbox, type SandboxOptions } from "./sandbox.ts";
 import { NOT_SENT } from "./_requests.ts";
 import { mustPass } from "./_lifecycle.ts";
 import { type CreatedService, freshSandbox, type Handover, retire } from "./_fresh_sandbox.ts";
+import { afterStuck } from "./_fresh_sandbox.ts";
 
 /** Options for {@linkcode SupervisedPlugin.start}. */
 export interface SupervisorOptions extends SandboxOptions {
@@ -59,7 +60,7 @@ export class SupervisedPlugin implements PluginRuntime {
     const holder: { plugin?: SupervisedPlugin; sandbox?: PluginSandbox } = {};
     const { sandbox, manifest } = await PluginSandbox.start({
       ...options,
-      onExit: (reason) => holder.plugin?.exited(reason, holder.sandbox),
+      onExit: (reason, stuck) => holder.plugin?.exited(reason, holder.sandbox, stuck),
     });
     holder.sandbox = sandbox;
     try {
@@ -246,24 +247,11 @@ export class SupervisedPlugin implements PluginRuntime {
   }
 
   /** Records that a sandbox died (called by the sandbox); only the current one counts. */
-  exited(reason: string, from?: PluginSandbox): void {
+  exited(reason: string, from?: PluginSandbox, stuck = false): void {
     if (this.#closed || (from && from !== this.#sandbox)) return;
     this.#reason = reason;
-    if (this.#sandbox.stuck && this.#options.isolation === "worker") {
-      // Deno cannot stop a Worker whose code runs without pause: its thread keeps a CPU core
-      // until otai exits. A process sandbox can be killed, so the plugin moves to one, under
-      // the same permissions.
-      this.#options = { ...this.#options, isolation: "process" };
-      this.#options.onLog?.(
-        "warning",
-        "Plugin's Worker sandbox would not stop, and Deno cannot stop a Worker that runs " +
-          "without pause: its thread keeps a CPU core busy until otai exits. The plugin now " +
-          "runs in a process sandbox under the same permissions; set isolation: process for it",
-      );
-    }
-    const backoff = this.#failures === 0
-      ? 0
-      : Math.min(1000 * 2 ** (this.#failures - 1), MAX_BACKOFF_MS);
+    if (stuck) this.#options = afterStuck(this.#options);
+    const backoff = this.#failures && Math.min(1000 * 2 ** (this.#failures - 1), MAX_BACKOFF_MS);
     this.#failures++;
     this.#until = Date.now() + backoff;
     this.#options.onLog?.("warning", "Plugin sandbox stopped: {reason}; restart in {wait}", {
