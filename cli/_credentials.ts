@@ -1,12 +1,13 @@
 /**
  * The credentials Deno fetches plugins with, so that none is ever shown: the tokens of private
  * plugin servers (`DENO_AUTH_TOKENS`, `token@host;user:password@host`) and of private npm
- * registries (`_authToken`, `_auth` and `_password` in `~/.npmrc` and the working directory's
- * `.npmrc`, with `${VAR}` read from the environment as Deno reads them).
+ * registries (`_authToken`, `_auth` and `_password` in `~/.npmrc` and the project's `.npmrc`,
+ * with `${VAR}` read from the environment as Deno reads them).
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { nearestFile } from "../loader/host_paths.ts";
 
 /** Every credential value found in `env` and in the `.npmrc` files Deno may read. */
 export function fetchCredentials(env: Record<string, string>, npmrcs: string[]): string[] {
@@ -53,10 +54,15 @@ export function npmrcCredentials(text: string, env: Record<string, string>): str
   return out;
 }
 
-/** The `.npmrc` files Deno reads for a process started in `cwd`: the home one and `cwd`'s. */
+/**
+ * The `.npmrc` files Deno reads for a process started in `cwd`: the home one, and the one beside
+ * the project's deno.json or package.json (the nearest from `cwd` up).
+ */
 export function npmrcTexts(cwd: string, home: string | undefined): string[] {
   const texts: string[] = [];
-  for (const dir of home ? [home, cwd] : [cwd]) {
+  const config = nearestFile(cwd, ["deno.json", "deno.jsonc", "package.json"]);
+  for (const dir of [home, config && dirname(config)]) {
+    if (!dir) continue;
     try {
       texts.push(Deno.readTextFileSync(join(dir, ".npmrc")));
     } catch { /* none there */ }

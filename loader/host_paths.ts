@@ -1,4 +1,4 @@
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
@@ -19,4 +19,19 @@ export function denoDir(): string {
     return join(Deno.env.get("LOCALAPPDATA") ?? join(home, "AppData", "Local"), "deno");
   }
   return join(Deno.env.get("XDG_CACHE_HOME") || join(home, ".cache"), "deno");
+}
+
+/**
+ * The first of `names` found in `dir` or the folders above it, as Deno discovers its config
+ * files; undefined when there is none (or no `dir`).
+ */
+export function nearestFile(dir: string | undefined, names: readonly string[]): string | undefined {
+  for (; dir; dir = dirname(dir) === dir ? undefined : dirname(dir)) {
+    for (const name of names) {
+      try {
+        if (Deno.statSync(join(dir, name)).isFile) return join(dir, name);
+      } catch { /* not here */ }
+    }
+  }
+  return undefined;
 }

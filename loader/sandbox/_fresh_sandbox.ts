@@ -1,7 +1,8 @@
 /**
  * A new sandbox for a supervised plugin (after a crash, or for a reload of its changed code):
- * set up, its services created again, started again when the plugin was; and the retirement of
- * a sandbox that a reload replaced, once the work it holds is done.
+ * set up, its services created again, started again when the plugin was; where it runs after
+ * its code got stuck; and the retirement of a sandbox that a reload replaced, once the work it
+ * holds is done.
  *
  * @module
  */

@@ -5,7 +5,7 @@ import { CODE_TYPES } from "./_cached_module.ts";
 import { type HashedGraph, hashGraph, integrityOf, moduleHashes } from "./_module_hashes.ts";
 import { explain, npmRefusal, reloadTarget, servedType, wrongType } from "./_explain_fetch.ts";
 import { VettedCache } from "../_vetted_cache.ts";
-import { dirname, join } from "node:path";
+import { nearestFile } from "../host_paths.ts";
 
 export { FetchError };
 
@@ -105,8 +105,8 @@ async function stillHashes(graph: PluginGraph): Promise<boolean> {
 }
 
 /**
- * The files that decide how the graph resolves: a config or import map named in the flags,
- * else the deno.json (or deno.jsonc) and the package.json Deno would discover from the working
+ * The files that decide how the graph resolves: a config or import map named in the flags, and
+ * the deno.json (or deno.jsonc) and the package.json Deno would discover from the working
  * directory up, the nearest of each.
  */
 function configFiles(options: FetchOptions): string[] {
@@ -116,22 +116,10 @@ function configFiles(options: FetchOptions): string[] {
   });
   const found: string[] = [];
   for (const names of [["deno.json", "deno.jsonc"], ["package.json"]]) {
-    const file = nearest(options.cwd, names);
+    const file = nearestFile(options.cwd, names);
     if (file) found.push(file);
   }
   return [...named, ...found];
-}
-
-/** The first of `names` in `dir` or the folders above it. */
-function nearest(dir: string | undefined, names: string[]): string | undefined {
-  for (; dir; dir = dirname(dir) === dir ? undefined : dirname(dir)) {
-    for (const name of names) {
-      try {
-        if (Deno.statSync(join(dir, name)).isFile) return join(dir, name);
-      } catch { /* not here */ }
-    }
-  }
-  return undefined;
 }
 
 async function vet(specifier: string, options: FetchOptions): Promise<PluginGraph> {
