@@ -43,6 +43,7 @@ export type {
   CompiledRunner,
   CompiledService,
   CompiledStep,
+  QueueSettings,
 } from "./core/config/compile_config.ts";
 export type { ConfigPath } from "./core/config/config_path.ts";
 export type {

@@ -48,8 +48,11 @@ export async function queueMode(app: OpenConfig, work = 0): Promise<QueueMode> {
     return { options: {}, [Symbol.asyncDispose]: () => Promise.resolve() };
   }
   await probeQueue(url);
-  const scheduler = new QueueScheduler({ url, hashes: app.hashes });
-  const workers = work > 0 ? await startQueueWorkers(app, { url, concurrency: work }) : undefined;
+  const settings = app.queue!;
+  const scheduler = new QueueScheduler({ ...settings, hashes: app.hashes });
+  const workers = work > 0
+    ? await startQueueWorkers(app, { ...settings, concurrency: work })
+    : undefined;
   return {
     options: { distribute: scheduler.distribute },
     async [Symbol.asyncDispose]() {

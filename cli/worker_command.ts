@@ -38,7 +38,7 @@ export async function worker(file: string, modes: Modes, concurrency?: number): 
     app.close();
   });
   const workers = await startQueueWorkers(app, {
-    url,
+    ...app.queue!,
     ...(concurrency ? { concurrency } : {}),
     cut: () => cut,
   });

@@ -1,7 +1,7 @@
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { getLogger } from "@logtape/logtape";
 import { loadConfig, type LoadConfigOptions } from "../core/config/load_config.ts";
-import type { CompiledConfig } from "../core/config/compile_config.ts";
+import type { CompiledConfig, QueueSettings } from "../core/config/compile_config.ts";
 import { Engine, type EngineOptions, type RunnerResult } from "../core/engine/engine.ts";
 import type { Distribute, ItemOutcome, ItemRequest } from "../core/engine/distribute.ts";
 import { ServiceHost } from "../core/engine/services.ts";
@@ -65,7 +65,7 @@ export interface OpenConfig {
    */
   runItem(request: ItemRequest, options?: { signal?: AbortSignal }): Promise<ItemOutcome>;
   /** The Redis server of `queue:`, when the config has one. */
-  queue?: { url: string };
+  queue?: QueueSettings;
   /** Each loaded plugin's module graph hash (`sha256-<hex>`, as in otai.lock), by prefix. */
   hashes: Record<string, string>;
   /**

@@ -1,3 +1,4 @@
+import { getLogger } from "@logtape/logtape";
 import type { BullMQ } from "./_bullmq.ts";
 import type { DistributedLoop, ItemOutcome, RemoteLoop } from "../core/engine/distribute.ts";
 import { checkOutcome, type ItemJob } from "./job.ts";
@@ -5,10 +6,18 @@ import { checkOutcome, type ItemJob } from "./job.ts";
 /** How often pending jobs are looked up, beside the events (which a reconnect can miss). */
 const POLL_MS = 2000;
 
-/** The retries of a job that fails (a worker that died, a refused job is not retried). */
-export const JOB_OPTIONS = {
-  attempts: 3,
-  backoff: { type: "exponential", delay: 1000 },
+/** How a loop's jobs are retried, and when it gives up. */
+export interface LoopSettings {
+  /** Tries of a job that fails (a worker that died; a refused job is not retried). */
+  attempts: number;
+  /** The wait before the first retry, doubled for each one after. */
+  retryDelayMs: number;
+  /** How long a loop waits while no job is active or finishes. */
+  idleMs: number;
+}
+
+/** What BullMQ keeps of finished jobs: a day (completed) and a week (failed), 10,000 each. */
+const KEEP = {
   removeOnComplete: { age: 24 * 3600, count: 10_000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
 } as const;
@@ -25,19 +34,26 @@ export interface QueuePair {
 
 interface Pending {
   item: unknown;
+  data: ItemJob;
+  /** Whether Redis took the job (its add resolved): a job it took and then lost is re-added. */
+  added: boolean;
   resolve: (outcome: ItemOutcome | undefined) => void;
 }
+
+const log = getLogger(["otai", "queue"]);
 
 /**
  * One run of a distributed `for_each`: each item a job, its outcome from the queue's events
  * (or a lookup, should an event be missed), each resolved once. A loop with nothing active or
- * finished for `idleMs` fails what is left: no worker is there to take it.
+ * finished for `idleMs` fails what is left: no worker is there to take it. A job Redis lost
+ * (restarted without persistence) is queued again under its id, so its item still runs.
  */
 export class RemoteItems implements RemoteLoop {
   #pair: QueuePair;
   #loop: DistributedLoop;
   #hashes: Record<string, string>;
   #idleMs: number;
+  #jobOptions: BullMQ.JobsOptions;
   #id = crypto.randomUUID();
   #pending = new Map<string, Pending>();
   #timer: ReturnType<typeof setInterval>;
@@ -52,12 +68,17 @@ export class RemoteItems implements RemoteLoop {
     pair: QueuePair,
     loop: DistributedLoop,
     hashes: Record<string, string>,
-    idleMs: number,
+    settings: LoopSettings,
   ) {
     this.#pair = pair;
     this.#loop = loop;
     this.#hashes = hashes;
-    this.#idleMs = idleMs;
+    this.#idleMs = settings.idleMs;
+    this.#jobOptions = {
+      ...KEEP,
+      attempts: settings.attempts,
+      backoff: { type: "exponential", delay: settings.retryDelayMs },
+    };
     pair.events.on("completed", this.#onCompleted);
     pair.events.on("failed", this.#onFailed);
     loop.signal?.addEventListener("abort", this.#onAbort);
@@ -78,11 +99,17 @@ export class RemoteItems implements RemoteLoop {
       hashes: this.#hashes,
     };
     return new Promise((resolve) => {
-      this.#pending.set(jobId, { item, resolve });
-      this.#pair.queue.add("item", data, { ...JOB_OPTIONS, jobId }).catch((e: Error) =>
-        this.#fail(jobId, `Cannot queue the item: ${e.message}`)
-      );
+      const p: Pending = { item, data, added: false, resolve };
+      this.#pending.set(jobId, p);
+      this.#add(jobId, p);
     });
+  }
+
+  #add(jobId: string, p: Pending): void {
+    this.#pair.queue.add("item", p.data, { ...this.#jobOptions, jobId }).then(
+      () => void (p.added = true),
+      (e: Error) => this.#fail(jobId, `Cannot queue the item: ${e.message}`),
+    );
   }
 
   #settle(jobId: string, outcome: ItemOutcome | undefined): void {
@@ -110,15 +137,31 @@ export class RemoteItems implements RemoteLoop {
     this.#settle(jobId, { status: "failed", failures });
   }
 
-  /** Looks up pending jobs that finished unseen (their events missed in a reconnect). */
+  /**
+   * Looks up pending jobs that finished unseen (their events missed in a reconnect), and
+   * queues again those Redis took and no longer has.
+   */
   async #poll(): Promise<void> {
     const { queue, Job } = this.#pair;
     if (await queue.getActiveCount() > 0) this.#lastProgress = Date.now();
-    for (const id of [...this.#pending.keys()]) {
+    let lost = 0;
+    for (const [id, p] of [...this.#pending]) {
       const job = await Job.fromId(queue, id);
+      if (!job && p.added && this.#pending.has(id)) {
+        p.added = false;
+        lost++;
+        this.#add(id, p);
+      }
       if (!job?.finishedOn) continue;
       if (await job.isCompleted()) this.#done(id, job.returnvalue);
       else if (await job.isFailed()) this.#fail(id, job.failedReason);
+    }
+    if (lost) {
+      log.warn(
+        "Redis no longer had {lost} jobs of queue {queue} (restarted without persistence?); " +
+          "queued them again",
+        { lost, queue: queue.name },
+      );
     }
   }
 

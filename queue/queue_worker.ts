@@ -30,6 +30,11 @@ export interface QueueWorkerOptions {
   url: string;
   /** Jobs in flight at once, per distributed step (default 1). */
   concurrency?: number;
+  /**
+   * How long a job's lock lives unrenewed (default 5 s): a worker that died is replaced this
+   * long after (`queue.stall_timeout`).
+   */
+  stallMs?: number;
   /** Whether the worker was cut short (its jobs are then failed, to be retried elsewhere). */
   cut?: () => boolean;
 }
@@ -44,8 +49,13 @@ export interface QueueWorkers {
   close(): Promise<void>;
 }
 
-/** Stall detection: a lock lives 5 s (renewed every 2.5 s), stalled jobs are looked for every 2 s. */
-const STALL = { lockDuration: 5000, stalledInterval: 2000, maxStalledCount: 1 } as const;
+/**
+ * Stall detection: a lock lives `stallMs` (renewed at half of it), stalled jobs are looked for
+ * at 40% of it (2 s for the default 5 s); a job stalled twice fails.
+ */
+function stall(stallMs = 5000) {
+  return { lockDuration: stallMs, stalledInterval: Math.round(stallMs * 0.4), maxStalledCount: 1 };
+}
 
 const log = getLogger(["otai", "queue"]);
 
@@ -70,28 +80,13 @@ export async function startQueueWorkers(
         "the for_each steps whose items the workers should run",
     );
   }
-  const { Worker, UnrecoverableError } = await bullmq();
+  const bull = await bullmq();
   const name = workerName(app.hashes);
-  const processor = async (job: BullMQ.Job) => {
-    const data = checkJob(job.data);
-    const refusal = hashMismatch(data.hashes, app.hashes);
-    if (refusal) {
-      log.error("Refused job {id}: {reason}", { id: job.id, reason: refusal });
-      throw new UnrecoverableError(`Worker ${name} refused the job: ${refusal}`);
-    }
-    const outcome = await app.runItem(data.request);
-    if (options.cut?.()) throw new Error(`worker ${name} was stopped before the item finished`);
-    log.debug("Ran job {id} (item {index}): {status}", {
-      id: job.id,
-      index: data.request.index,
-      status: outcome.status,
-    });
-    return outcome;
-  };
+  const processor = jobProcessor(app, name, options, bull.UnrecoverableError);
   const connection = connectionOptions(options.url);
   const workers = names.map((queue) => {
-    const w = new Worker(queue, processor, {
-      ...STALL,
+    const w = new bull.Worker(queue, processor, {
+      ...stall(options.stallMs),
       prefix: PREFIX,
       connection,
       name,
@@ -106,8 +101,9 @@ export async function startQueueWorkers(
     return w;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
-  log.info("Worker {name} takes jobs from {queues} at {url}", {
+  log.info("Worker {name} takes jobs from {queues} at {url} (a job stalls after {stall} s)", {
     name,
+    stall: (options.stallMs ?? 5000) / 1000,
     queues: names.map((n) => `${PREFIX}:${n}`).join(", "),
     url: redactUrl(options.url),
   });
@@ -115,5 +111,35 @@ export async function startQueueWorkers(
     name,
     queues: names,
     close: async () => void await Promise.all(workers.map((w) => w.close())),
+  };
+}
+
+/** What runs each job: the hash check, then the item with this worker's plugins. */
+function jobProcessor(
+  app: WorkerApp,
+  name: string,
+  options: QueueWorkerOptions,
+  UnrecoverableError: typeof BullMQ.UnrecoverableError,
+) {
+  return async (job: BullMQ.Job): Promise<ItemOutcome> => {
+    const data = checkJob(job.data);
+    const refusal = hashMismatch(data.hashes, app.hashes);
+    if (refusal) {
+      log.error("Refused job {id}: {reason}", { id: job.id, reason: refusal });
+      throw new UnrecoverableError(`Worker ${name} refused the job: ${refusal}`);
+    }
+    log.debug("Taking job {id} (item {index}, try {attempt})", {
+      id: job.id,
+      index: data.request.index,
+      attempt: job.attemptsMade + 1,
+    });
+    const outcome = await app.runItem(data.request);
+    if (options.cut?.()) throw new Error(`worker ${name} was stopped before the item finished`);
+    log.debug("Ran job {id} (item {index}): {status}", {
+      id: job.id,
+      index: data.request.index,
+      status: outcome.status,
+    });
+    return outcome;
   };
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { getLogger } from "@logtape/logtape";
+import type { QueueSettings } from "../core/config/compile_config.ts";
 import type { Distribute, DistributedLoop, RemoteLoop } from "../core/engine/distribute.ts";
 import { bullmq } from "./_bullmq.ts";
 import { PREFIX, queueName } from "./_names.ts";
@@ -14,16 +15,9 @@ import { connectionOptions } from "./connect_queue.ts";
 import { redactUrl } from "./queue_url.ts";
 
 /** Options for {@linkcode QueueScheduler}. */
-export interface QueueSchedulerOptions {
-  /** The queue URL (`queue.url`). */
-  url: string;
+export interface QueueSchedulerOptions extends QueueSettings {
   /** This process's plugin graph hashes by prefix, sent with every job. */
   hashes: Record<string, string>;
-  /**
-   * How long a loop waits while no job of its queue is active or finishes before it fails
-   * the items left (default 120 s).
-   */
-  idleMs?: number;
 }
 
 const log = getLogger(["otai", "queue"]);
@@ -60,7 +54,8 @@ export class QueueScheduler implements AsyncDisposable {
       queue: `${PREFIX}:${name}`,
       url: redactUrl(this.#options.url),
     });
-    return new RemoteItems(await pair, loop, this.#options.hashes, this.#options.idleMs ?? 120_000);
+    const { hashes, attempts = 3, retryDelayMs = 1000, idleMs = 120_000 } = this.#options;
+    return new RemoteItems(await pair, loop, hashes, { attempts, retryDelayMs, idleMs });
   };
 
   async #open(name: string): Promise<QueuePair> {

@@ -2,7 +2,8 @@
  * Test helpers of the queue tests: a `redis-server` of their own on a free loopback port,
  * `otai run --json` and `otai worker` processes.
  */
-import { ROOT } from "./_helpers.ts";
+import { deepStrictEqual, strictEqual } from "node:assert/strict";
+import { fixture, ROOT } from "./_helpers.ts";
 
 /** A `redis-server` of a test: its URL, and a network stall on demand. */
 export interface Redis extends AsyncDisposable {
@@ -12,6 +13,8 @@ export interface Redis extends AsyncDisposable {
   pause(): void;
   /** Lets it go on (SIGCONT). */
   resume(): void;
+  /** Kills the server (SIGKILL) and starts an empty one on the same port: all data lost. */
+  restart(): Promise<void>;
 }
 
 /** A running `otai worker`. */
@@ -36,6 +39,15 @@ export function findOnPath(name: string): string | undefined {
   return undefined;
 }
 
+/** The `redis-server` on the PATH; without one, says that `what` are skipped. */
+export function redisServer(what: string): string | undefined {
+  const bin = findOnPath("redis-server");
+  if (!bin) {
+    console.log(`${what} skipped: redis-server is not on the PATH (apt-get install redis-server)`);
+  }
+  return bin;
+}
+
 /** A loopback TCP port nobody listens on (now). */
 export function freePort(): number {
   const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -47,32 +59,41 @@ export function freePort(): number {
 /** A `redis-server` of this test file, answering PING, stopped on dispose. */
 export async function startRedis(bin: string): Promise<Redis> {
   const port = freePort();
-  const child = new Deno.Command(bin, {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const dispose = async () => {
-    child.kill("SIGTERM");
-    await child.status;
-  };
-  for (let i = 0; !(await pong(port)); i++) {
-    if (i === 100) {
-      await dispose();
-      throw new Error(`redis-server did not answer on port ${port}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let child = await spawnRedis(bin, port);
   return {
     url: `redis://127.0.0.1:${port}`,
     // A stopped redis-server keeps its connections open and answers nothing: a network stall.
     pause: () => child.kill("SIGSTOP"),
     resume: () => child.kill("SIGCONT"),
+    restart: async () => {
+      child.kill("SIGKILL");
+      await child.status;
+      child = await spawnRedis(bin, port);
+    },
     [Symbol.asyncDispose]: async () => {
       child.kill("SIGCONT");
-      await dispose();
+      child.kill("SIGTERM");
+      await child.status;
     },
   };
+}
+
+/** A `redis-server` on the port, without persistence, once it answers PING. */
+async function spawnRedis(bin: string, port: number): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(bin, {
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  for (let i = 0; !(await pong(port)); i++) {
+    if (i === 100) {
+      child.kill("SIGTERM");
+      await child.status;
+      throw new Error(`redis-server did not answer on port ${port}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return child;
 }
 
 async function pong(port: number): Promise<boolean> {
@@ -161,4 +182,58 @@ export async function startWorker(file: string): Promise<Worker> {
     throw e;
   });
   return worker;
+}
+
+/**
+ * A config whose runner lists `n` items and distributes them: a sleep of `ms`, then who ran it
+ * (`queue` adds keys to `queue:`, such as `, attempts: 1`).
+ */
+export function config(url: string, runner: string, n: number, ms = 50, queue = ""): string {
+  return `queue: { url: "${url}"${queue} }
+plugins:
+  - from: ${fixture("probe.ts")}
+    permissions: { read: true, env: true, net: true }
+  - from: ${fixture("whoami.ts")}
+orchestrator:
+  runners:
+    - id: ${runner}
+      run:
+        - { id: list, use: "probe:Items", params: { n: ${n} } }
+        - id: each
+          for_each: "\${{ steps.list.data.items }}"
+          distribute: true
+          collect: "\${{ steps.who.data }}"
+          steps:
+            - { id: nap, use: "probe:Sleep", params: { ms: ${ms} } }
+            - { id: who, use: "whoami:Pid", params: { item: "\${{ item }}" } }
+`;
+}
+
+/** 0, 1, …, n - 1. */
+export function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+/**
+ * Asserts that a run of {@linkcode config} exited 0 with each of its `n` items succeeded and
+ * collected exactly once; returns the distributed step.
+ */
+export function assertEachOnce(
+  r: { code: number; stderr: string; doc?: { runners: { steps: StepDoc[] }[] } },
+  n: number,
+): StepDoc {
+  strictEqual(r.code, 0, r.stderr);
+  const step = r.doc!.runners[0]!.steps[1]!;
+  strictEqual(step.data.succeeded, n);
+  const items = step.data.collected.map((c) => c.item);
+  deepStrictEqual(items.sort((a, b) => a - b), range(n));
+  return step;
+}
+
+/** The distributed step of a {@linkcode config} run, as `--json` reports it. */
+export interface StepDoc {
+  /** Its status. */
+  status: string;
+  /** Its data: counts and what each item collected. */
+  data: { succeeded: number; failed: number; collected: { item: number; pid: number }[] };
 }

@@ -4,15 +4,10 @@
  * mid-run, and with Redis stalled mid-run. Skipped, saying so, without `redis-server`.
  */
 import { ok, strictEqual } from "node:assert/strict";
-import { findOnPath, otaiRun, type Redis, startRedis, startWorker } from "./_redis.ts";
+import { otaiRun, type Redis, redisServer, startRedis, startWorker } from "./_redis.ts";
 import { copyExample, counts, slowedDown, TICKETS } from "./_triage.ts";
 
-const REDIS = findOnPath("redis-server");
-if (!REDIS) {
-  console.log(
-    "queue triage tests skipped: redis-server is not on the PATH (apt-get install redis-server)",
-  );
-}
+const REDIS = redisServer("queue triage tests");
 
 /** The slowed-down triage with its `route` for_each distributed on the queue at `url`. */
 function distributed(url: string): (config: string) => string {

@@ -27,6 +27,10 @@ export const duration = z.union([
   error: "too long: the largest duration is 24d (2147483647ms, the longest a timer waits); " +
     "for longer intervals use cron",
 }).describe('A duration: "500ms", "10s", "5m", "1h", "1d" or seconds, at most 24d');
+/** A duration field that refuses less than `ms` (written `min`, as the message shows it). */
+export function atLeast(field: typeof duration, ms: number, min: string): typeof duration {
+  return field.refine((v) => !(durationMs(v) < ms), { error: `too short: at least ${min}` });
+}
 /** A duration's milliseconds, or NaN for what is not one (the union reports those). */
 function durationMs(v: unknown): number {
   try {

@@ -2,7 +2,8 @@ import { parseDuration } from "../duration.ts";
 import { parseConfigYaml } from "./_yaml.ts";
 import { crossCheck } from "./_cross_check.ts";
 import { Compiler } from "./_compiler.ts";
-import type { CompiledConfig, CompiledStep } from "./compiled.ts";
+import type { ConfigRoot } from "./schema.ts";
+import type { CompiledConfig, CompiledStep, QueueSettings } from "./compiled.ts";
 import type { ConfigPath } from "./config_path.ts";
 
 export type {
@@ -11,6 +12,7 @@ export type {
   CompiledRunner,
   CompiledService,
   CompiledStep,
+  QueueSettings,
 } from "./compiled.ts";
 
 /** Options for {@linkcode compileConfig}. */
@@ -77,7 +79,7 @@ export function compileConfig(
   }
   if (root.fetch?.timeout !== undefined) out.fetch.timeoutMs = parseDuration(root.fetch.timeout);
   if (root.fetch?.max_size_mb !== undefined) out.fetch.maxBytes = root.fetch.max_size_mb * 1e6;
-  if (root.queue) out.queue = { url: root.queue.url };
+  if (root.queue) out.queue = queueSettings(root.queue);
   out.plugins = (root.plugins ?? []).map((raw, index) => compiler.plugin(raw, index));
   out.services = (root.services ?? []).flatMap((raw, i) => compiler.service(raw, i) ?? []);
   out.runners = (root.orchestrator?.runners ?? []).flatMap((raw, i) =>
@@ -85,9 +87,21 @@ export function compileConfig(
   );
   crossCheck(compiler.refs, (path, message) => compiler.report(path, message));
   const report = (path: ConfigPath, message: string) => compiler.report(path, message);
-  for (const r of out.runners) checkDistribute(r.steps, out.queue !== undefined, true, report);
+  // A queue: written but invalid is reported as such, not as missing.
+  const queued = out.queue !== undefined || Object.hasOwn(yaml.data, "queue");
+  for (const r of out.runners) checkDistribute(r.steps, queued, true, report);
   compiler.diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
   if (!compiler.diagnostics.length) out.config = compiler.asWritten(root);
+  return out;
+}
+
+/** `queue:` as the scheduler and the workers take it: durations in milliseconds. */
+function queueSettings(q: NonNullable<ConfigRoot["queue"]>): QueueSettings {
+  const out: QueueSettings = { url: q.url };
+  if (q.attempts !== undefined) out.attempts = q.attempts;
+  if (q.retry_delay !== undefined) out.retryDelayMs = parseDuration(q.retry_delay);
+  if (q.stall_timeout !== undefined) out.stallMs = parseDuration(q.stall_timeout);
+  if (q.idle_timeout !== undefined) out.idleMs = parseDuration(q.idle_timeout);
   return out;
 }
 

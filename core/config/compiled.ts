@@ -110,5 +110,19 @@ export interface CompiledConfig {
   /** Limits on fetching remote plugins. */
   fetch: { timeoutMs?: number; maxBytes?: number };
   /** The Redis server distributed `for_each` steps share their items through, when set. */
-  queue?: { url: string };
+  queue?: QueueSettings;
+}
+
+/** `queue:` compiled: its Redis, and how its jobs are retried and watched (unset: defaults). */
+export interface QueueSettings {
+  /** The Redis URL (`url`). */
+  url: string;
+  /** Tries of a job whose worker died or could not run it (`attempts`). */
+  attempts?: number;
+  /** The wait before a job's first retry, doubled for each one after (`retry_delay`). */
+  retryDelayMs?: number;
+  /** How long a job's lock lives unrenewed before another worker takes it (`stall_timeout`). */
+  stallMs?: number;
+  /** How long a loop waits while no job is taken or finishes (`idle_timeout`). */
+  idleMs?: number;
 }

@@ -207,6 +207,28 @@ Deno.test("loadConfig() reads queue: and distribute: true, and refuses distribut
       'add queue: { url: "redis://host:6379" } at the top level, or remove distribute',
     ]);
   });
+  await t.step("its retry and timeout settings, in milliseconds", async () => {
+    const text = "queue:\n  url: redis://db\n  attempts: 5\n  retry_delay: 250ms\n" +
+      `  stall_timeout: 10s\n  idle_timeout: 5m\n${loop("distribute: true")}`;
+    const loaded = await loadConfig("c.yml", { text });
+    deepStrictEqual(loaded.diagnostics, []);
+    deepStrictEqual(loaded.queue, {
+      url: "redis://db",
+      attempts: 5,
+      retryDelayMs: 250,
+      stallMs: 10_000,
+      idleMs: 300_000,
+    });
+  });
+  await t.step("settings out of range, each at its line and column", async () => {
+    const text = "queue:\n  url: redis://db\n  attempts: 0\n  stall_timeout: 500ms\n" +
+      `  idle_timeout: soon\n${loop("distribute: true")}`;
+    deepStrictEqual(await problems(text), [
+      "c.yml:3:13: queue.attempts: expected a whole number from 1 to 100",
+      "c.yml:4:18: queue.stall_timeout: too short: at least 1s",
+      'c.yml:5:17: queue.idle_timeout: expected a duration such as "500ms", "10s", "5m" or "1h"',
+    ]);
+  });
   await t.step("a URL that is not redis:// or rediss://", async () => {
     const [p] = await problems(`queue: { url: "http://db" }\n${loop("")}`);
     match(p!, /c\.yml:1:15: queue\.url: expected a Redis URL such as "redis:\/\/host:6379"/);

@@ -10,6 +10,7 @@ import { z } from "zod";
 import {
   always,
   apiRange,
+  atLeast,
   checkRunner,
   checkStep,
   collect,
@@ -189,6 +190,21 @@ const rootShape = {
     url: z.string().regex(/^rediss?:\/\/[^/?#]/, {
       error: 'expected a Redis URL such as "redis://host:6379" (rediss:// for TLS)',
     }).describe("redis://[user:password@]host[:port][/db], or rediss:// for TLS"),
+    attempts: z.int({ error: "expected a whole number from 1 to 100" })
+      .min(1, { error: "expected a whole number from 1 to 100" })
+      .max(100, { error: "expected a whole number from 1 to 100" }).optional()
+      .describe("Tries of a job its worker could not finish (stopped, an error outside the steps)")
+      .meta({ default: 3 }),
+    retry_delay: duration.optional()
+      .describe("The wait before a job's first retry, doubled for each one after")
+      .meta({ default: "1s" }),
+    stall_timeout: atLeast(duration, 1000, "1s").optional().describe(
+      "How long a job's lock lives unrenewed: a worker that died is replaced this long after",
+    ).meta({ default: "5s" }),
+    idle_timeout: duration.optional().describe(
+      "How long a distributed loop waits while no job is taken or finishes before it fails " +
+        "the items left",
+    ).meta({ default: "2m" }),
   }).optional().describe(
     "The Redis server that for_each steps with distribute: true share their items through",
   ),

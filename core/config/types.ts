@@ -132,7 +132,15 @@ export interface Config {
   /** Limits on fetching remote plugins. */
   fetch?: { timeout?: number | string | undefined; max_size_mb?: number | undefined } | undefined;
   /** The Redis server distributed `for_each` steps share their items through. */
-  queue?: { url: string } | undefined;
+  queue?:
+    | {
+      url: string;
+      attempts?: number | undefined;
+      retry_delay?: number | string | undefined;
+      stall_timeout?: number | string | undefined;
+      idle_timeout?: number | string | undefined;
+    }
+    | undefined;
   /** Runners. */
   orchestrator: { runners: RunnerConfig[] };
 }
