@@ -12,6 +12,9 @@ import { parseQueueUrl, type QueueConnection, redactUrl } from "./queue_url.ts";
 /** How long the probe at start may take to connect and get an answer. */
 const PROBE_TIMEOUT_MS = 5000;
 
+/** What TLS errors about the server's certificate say (Node's and rustls' wording). */
+const CERTIFICATE = /certificate|self[- ]signed|CERT_|UnknownIssuer|not valid for name/i;
+
 /** Redis could not be reached at start; the CLI exits 2. */
 export class QueueUnreachableError extends Error {
   /** The exit code of a command that ends on it. */
@@ -23,9 +26,14 @@ export class QueueUnreachableError extends Error {
   constructor(url: string, reason: string, options?: ErrorOptions) {
     const shown = redactUrl(url);
     super(
-      `Cannot reach the queue's Redis at ${shown}: ${reason}; check that redis-server runs ` +
-        "there, that the host and port are right and reachable from this machine (firewall), " +
-        "and the password; use rediss:// for a server that expects TLS",
+      `Cannot reach the queue's Redis at ${shown}: ${redactUrl(reason)}; ` +
+        (CERTIFICATE.test(reason)
+          ? "its TLS certificate is not trusted here: give its CA certificate in DENO_CERT " +
+            "(DENO_CERT=/path/to/ca.pem), or check that the URL's host is a name the " +
+            "certificate is for"
+          : "check that redis-server runs there, that the host and port are right and " +
+            "reachable from this machine (firewall), and the password; use rediss:// for a " +
+            "server that expects TLS"),
       options,
     );
     this.name = "QueueUnreachableError";

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { isIP } from "node:net";
 
 /** The connection options of a queue URL (ioredis' options, as BullMQ passes them on). */
 export interface QueueConnection {
@@ -17,8 +18,8 @@ export interface QueueConnection {
   password?: string;
   /** The database number. */
   db?: number;
-  /** TLS options, for `rediss://`. */
-  tls?: { servername: string };
+  /** TLS options, for `rediss://` (the server name, unless the host is an IP address). */
+  tls?: { servername?: string };
 }
 
 /**
@@ -58,7 +59,8 @@ export function parseQueueUrl(url: string): QueueConnection {
   if (u.password) out.password = decodeURIComponent(u.password);
   const db = u.pathname.replace(/^\//, "");
   if (db) out.db = Number(db);
-  if (u.protocol === "rediss:") out.tls = { servername: host };
+  // SNI names a host; a certificate for an IP address is checked against the address itself.
+  if (u.protocol === "rediss:") out.tls = isIP(host) ? {} : { servername: host };
   return out;
 }
 

@@ -56,19 +56,28 @@ export function freePort(): number {
   return port;
 }
 
+/** How a test's `redis-server` is reached. */
+export interface RedisOptions {
+  /** TLS only, with the certificate of tests/fixtures/tls/ (for localhost and 127.0.0.1). */
+  tls?: boolean;
+  /** The password it requires. */
+  password?: string;
+}
+
 /** A `redis-server` of this test file, answering PING, stopped on dispose. */
-export async function startRedis(bin: string): Promise<Redis> {
+export async function startRedis(bin: string, options: RedisOptions = {}): Promise<Redis> {
   const port = freePort();
-  let child = await spawnRedis(bin, port);
+  const args = serverArgs(port, options);
+  let child = await spawnRedis(bin, args, port, options);
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls ? "rediss" : "redis"}://127.0.0.1:${port}`,
     // A stopped redis-server keeps its connections open and answers nothing: a network stall.
     pause: () => child.kill("SIGSTOP"),
     resume: () => child.kill("SIGCONT"),
     restart: async () => {
       child.kill("SIGKILL");
       await child.status;
-      child = await spawnRedis(bin, port);
+      child = await spawnRedis(bin, args, port, options);
     },
     [Symbol.asyncDispose]: async () => {
       child.kill("SIGCONT");
@@ -78,14 +87,29 @@ export async function startRedis(bin: string): Promise<Redis> {
   };
 }
 
-/** A `redis-server` on the port, without persistence, once it answers PING. */
-async function spawnRedis(bin: string, port: number): Promise<Deno.ChildProcess> {
-  const child = new Deno.Command(bin, {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  for (let i = 0; !(await pong(port)); i++) {
+/** The command line of a server on the port, without persistence. */
+function serverArgs(port: number, options: RedisOptions): string[] {
+  const args = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"];
+  if (options.password) args.push("--requirepass", options.password);
+  if (!options.tls) return ["--port", String(port), ...args];
+  const tls = (f: string) => new URL(`fixtures/tls/${f}`, import.meta.url).pathname;
+  return [
+    ...["--port", "0", "--tls-port", String(port), "--tls-auth-clients", "no"],
+    ...["--tls-cert-file", tls("server.pem"), "--tls-key-file", tls("server.key")],
+    ...["--tls-ca-cert-file", tls("ca.pem"), ...args],
+  ];
+}
+
+/** A `redis-server` on the port, once it answers PING (or, with TLS, accepts connections). */
+async function spawnRedis(
+  bin: string,
+  args: string[],
+  port: number,
+  options: RedisOptions,
+): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command(bin, { args, stdout: "null", stderr: "null" }).spawn();
+  const up = () => options.tls || options.password ? listening(port) : pong(port);
+  for (let i = 0; !(await up()); i++) {
     if (i === 100) {
       child.kill("SIGTERM");
       await child.status;
@@ -94,6 +118,15 @@ async function spawnRedis(bin: string, port: number): Promise<Deno.ChildProcess>
     await new Promise((r) => setTimeout(r, 50));
   }
   return child;
+}
+
+async function listening(port: number): Promise<boolean> {
+  try {
+    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function pong(port: number): Promise<boolean> {
@@ -125,7 +158,7 @@ export async function otaiRun(file: string, env: Record<string, string> = {}, ar
 }
 
 /** An `otai worker` (concurrency 2, debug log), once it is ready. */
-export async function startWorker(file: string): Promise<Worker> {
+export async function startWorker(file: string, env: Record<string, string> = {}): Promise<Worker> {
   const child = new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -138,7 +171,7 @@ export async function startWorker(file: string): Promise<Worker> {
       "--log-level",
       "debug",
     ],
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
