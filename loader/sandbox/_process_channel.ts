@@ -16,13 +16,15 @@ export function processChannel(options: ChannelOptions, events: ChannelEvents): 
     ended = true;
     events.exit(reason);
   };
-  (async () => {
+  const errors = (async () => {
     for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
       stderr = (stderr + text).slice(-4000);
     }
   })().catch(() => {});
-  readReplies(child, options.maxResultBytes + 1_000_000, events, end);
-  child.status.then((status) => {
+  const replies = readReplies(child, options.maxResultBytes + 1_000_000, events, end);
+  child.status.then(async (status) => {
+    // What it wrote before it exited (the error of a failed import, say) is read first.
+    await drained([replies, errors]);
     // What the process printed may be the plugin's own words (an uncaught error's message): it
     // is believed only where V8 itself speaks (a fatal line of its own, and death by a signal),
     // and otherwise quoted as the plugin's last error, never given as otai's reason.
@@ -124,6 +126,17 @@ const PRLIMIT = ["/usr/bin/prlimit", "/bin/prlimit"].find((p) => {
     return false;
   }
 });
+
+/**
+ * Waits until the process's pipes are read to their end, or 5 s: a program the plugin started
+ * (with a `run` grant) may hold them open after the plugin's own process is gone.
+ */
+async function drained(readers: Promise<void>[]): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => timer = setTimeout(resolve, 5000));
+  await Promise.race([Promise.all(readers), late]);
+  clearTimeout(timer);
+}
 
 /** Hands every frame the process writes to `events`; a broken frame stops the process. */
 async function readReplies(
