@@ -113,10 +113,14 @@ export async function changedSince(graph: PluginGraph): Promise<string | undefin
     ? undefined
     : "its code changed on disk since it was loaded; review the change, then start otai again";
 }
-/** A plugin that could not be loaded, with the prefix it would have had when known. */
+/**
+ * A plugin that could not be loaded, with the prefix it would have had when known. Terminal
+ * colour codes in what Deno said (raw, or escaped as `\x1b[…m` in a Worker's error) are dropped:
+ * the message goes to logs and `--json` as plain text.
+ */
 export class LoadError extends Error {
   constructor(readonly prefix: string | undefined, message: string) {
-    super(message);
+    super(message.replace(/(\x1b|\\x1b|\\u001b)\[[0-9;]*m/g, ""));
   }
 }
 
