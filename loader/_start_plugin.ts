@@ -113,6 +113,9 @@ export async function changedSince(graph: PluginGraph): Promise<string | undefin
     ? undefined
     : "its code changed on disk since it was loaded; review the change, then start otai again";
 }
+// deno-lint-ignore no-control-regex -- the ESC character is what is matched
+const COLOUR_CODE = /(\x1b|\\x1b|\\u001b)\[[0-9;]*m/g;
+
 /**
  * A plugin that could not be loaded, with the prefix it would have had when known. Terminal
  * colour codes in what Deno said (raw, or escaped as `\x1b[…m` in a Worker's error) are dropped:
@@ -120,7 +123,7 @@ export async function changedSince(graph: PluginGraph): Promise<string | undefin
  */
 export class LoadError extends Error {
   constructor(readonly prefix: string | undefined, message: string) {
-    super(message.replace(/(\x1b|\\x1b|\\u001b)\[[0-9;]*m/g, ""));
+    super(message.replace(COLOUR_CODE, ""));
   }
 }
 
