@@ -114,12 +114,12 @@ export async function changedSince(graph: PluginGraph): Promise<string | undefin
     : "its code changed on disk since it was loaded; review the change, then start otai again";
 }
 // deno-lint-ignore no-control-regex -- the ESC character is what is matched
-const COLOUR_CODE = /(\x1b|\\x1b|\\u001b)\[[0-9;]*m/g;
+const COLOUR_CODE = /\x1b\[[0-9;]*m/g;
 
 /**
  * A plugin that could not be loaded, with the prefix it would have had when known. Terminal
- * colour codes in what Deno said (raw, or escaped as `\x1b[…m` in a Worker's error) are dropped:
- * the message goes to logs and `--json` as plain text.
+ * colour codes in what Deno said (a Worker's import error quotes its coloured stack) are
+ * dropped: the message goes to logs and `--json` as plain text.
  */
 export class LoadError extends Error {
   constructor(readonly prefix: string | undefined, message: string) {

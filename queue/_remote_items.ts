@@ -8,7 +8,7 @@ const POLL_MS = 2000;
 
 /** How a loop's jobs are retried, and when it gives up. */
 export interface LoopSettings {
-  /** Tries of a job that fails (a worker that died; a refused job is not retried). */
+  /** Tries of a job its worker could not finish (a refused job is not retried). */
   attempts: number;
   /** The wait before the first retry, doubled for each one after. */
   retryDelayMs: number;

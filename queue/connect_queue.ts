@@ -26,7 +26,7 @@ export class QueueUnreachableError extends Error {
   constructor(url: string, reason: string, options?: ErrorOptions) {
     const shown = redactUrl(url);
     super(
-      `Cannot reach the queue's Redis at ${shown}: ${redactUrl(reason)}; ` +
+      `Cannot reach the queue's Redis at ${shown}: ${reason}; ` +
         (CERTIFICATE.test(reason)
           ? "its TLS certificate is not trusted here: give its CA certificate in DENO_CERT " +
             "(DENO_CERT=/path/to/ca.pem), or check that the URL's host is a name the " +

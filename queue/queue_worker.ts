@@ -84,9 +84,10 @@ export async function startQueueWorkers(
   const name = workerName(app.hashes);
   const processor = jobProcessor(app, name, options, bull.UnrecoverableError);
   const connection = connectionOptions(options.url);
+  const stalls = stall(options.stallMs);
   const workers = names.map((queue) => {
     const w = new bull.Worker(queue, processor, {
-      ...stall(options.stallMs),
+      ...stalls,
       prefix: PREFIX,
       connection,
       name,
@@ -103,7 +104,7 @@ export async function startQueueWorkers(
   await Promise.all(workers.map((w) => w.waitUntilReady()));
   log.info("Worker {name} takes jobs from {queues} at {url} (a job stalls after {stall} s)", {
     name,
-    stall: (options.stallMs ?? 5000) / 1000,
+    stall: stalls.lockDuration / 1000,
     queues: names.map((n) => `${PREFIX}:${n}`).join(", "),
     url: redactUrl(options.url),
   });

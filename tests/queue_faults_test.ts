@@ -40,12 +40,14 @@ Deno.test({
     await using cfg = await tempConfig(text);
     const stopped = await startWorker(cfg.file);
     const run = otaiRun(cfg.file);
-    await stopped.waitFor(/Taking job/);
+    await stopped.waitFor(/Taking job/).catch(async (e) => {
+      await Promise.all([stopped.stop(), run]);
+      throw e;
+    });
     const other = await startWorker(cfg.file);
-    strictEqual(await stopped.stop(), 143);
     try {
-      const r = await run;
-      assertEachOnce(r, 4);
+      strictEqual(await stopped.stop(), 143);
+      assertEachOnce(await run, 4);
     } finally {
       strictEqual(await other.stop(), 0);
     }

@@ -24,7 +24,9 @@ Deno.test({
 
   for (const host of ["localhost", "127.0.0.1"]) {
     await t.step(`a worker and the scheduler share the items (host ${host})`, async () => {
-      await using cfg = await tempConfig(config(url("rediss", host), `tls_${host.length}`, 6));
+      await using cfg = await tempConfig(
+        config(url("rediss", host), host === "localhost" ? "tls_name" : "tls_ip", 6),
+      );
       const worker = await startWorker(cfg.file, trusted);
       try {
         const r = await otaiRun(cfg.file, trusted);

@@ -117,7 +117,7 @@ export interface CompiledConfig {
 export interface QueueSettings {
   /** The Redis URL (`url`). */
   url: string;
-  /** Tries of a job whose worker died or could not run it (`attempts`). */
+  /** Tries of a job its worker could not finish: stopped, an error outside the steps (`attempts`). */
   attempts?: number;
   /** The wait before a job's first retry, doubled for each one after (`retry_delay`). */
   retryDelayMs?: number;

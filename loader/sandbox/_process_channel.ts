@@ -23,6 +23,7 @@ export function processChannel(options: ChannelOptions, events: ChannelEvents): 
   })().catch(() => {});
   const replies = readReplies(child, options.maxResultBytes + 1_000_000, events, end);
   child.status.then(async (status) => {
+    if (ended) return; // stopped by the host, which needs no reason
     // What it wrote before it exited (the error of a failed import, say) is read first.
     await drained([replies, errors]);
     // What the process printed may be the plugin's own words (an uncaught error's message): it
